@@ -1,0 +1,298 @@
+//! cxhub's storage.
+//!
+//! One [`Store`] is chosen at start-up from the database URL and passed to everything
+//! that reads or writes records. Its methods are the use cases (upsert a batch of
+//! interactions, list calls after a cursor), not generic CRUD.
+//!
+//! Layout:
+//! - [`query`]: filters, keyset positions and pages that listing methods take and give.
+//! - [`tokens`]: API tokens: generation, hashing, roles.
+//! - [`sqlite`]: the embedded default backend.
+
+pub mod query;
+pub mod sqlite;
+pub mod tokens;
+
+use cxhub_model::directory::{Attribute, Category, Contact, PresenceStatus, Queue, Tag, Tenant, User};
+use cxhub_model::error::FieldError;
+use cxhub_model::ids::{Key, RecordId};
+use cxhub_model::interaction::{Interaction, Message};
+use cxhub_model::presence::PresenceChange;
+use cxhub_model::ticket::Ticket;
+use cxhub_model::time::{Instant, Zone};
+
+use crate::query::{InteractionFilter, Page, PageRequest, PresenceFilter, TicketFilter};
+use crate::tokens::{Grant, Role, TokenInfo};
+
+/// What can go wrong in the store, in terms callers act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The named thing does not exist (in this tenant).
+    #[error("not found")]
+    NotFound,
+    /// The thing to create exists already.
+    #[error("{0} already exists")]
+    Conflict(String),
+    /// A record of a batch is not acceptable; the field path starts with its index.
+    #[error("invalid: {0}")]
+    Invalid(FieldError),
+    /// The database URL names a backend cxhub does not have.
+    #[error("unsupported database url: {0}")]
+    UnsupportedUrl(String),
+    /// Anything else: the database failed or is corrupt. Logged, never shown to clients.
+    #[error("database error")]
+    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> StoreError {
+        StoreError::Database(Box::new(err))
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The tenant a request acts for, resolved once per request from its token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantScope {
+    /// The store's internal key of the tenant.
+    pub pk: i64,
+    pub id: Key,
+}
+
+/// What an upsert did with one record of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The record was new.
+    Created,
+    /// A newer version replaced the stored one.
+    Updated,
+    /// The stored version is the same; nothing changed.
+    Duplicate,
+    /// The stored version is newer; nothing changed.
+    Stale,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Created => "created",
+            Outcome::Updated => "updated",
+            Outcome::Duplicate => "duplicate",
+            Outcome::Stale => "stale",
+        }
+    }
+}
+
+/// The result of one record of a batch upsert, in the batch's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upserted {
+    pub id: RecordId,
+    pub outcome: Outcome,
+}
+
+/// A tenant to create.
+#[derive(Debug, Clone)]
+pub struct NewTenant {
+    pub id: Key,
+    pub name: String,
+    pub timezone: Zone,
+}
+
+/// The store, over one of its backends. Chosen once at start-up by [`Store::open`].
+///
+/// An enum rather than a trait object: the set of backends is closed, dispatch is a
+/// `match` with no boxing of futures, and each backend keeps its own concrete types.
+#[derive(Clone)]
+pub enum Store {
+    Sqlite(sqlite::SqliteStore),
+}
+
+impl Store {
+    /// Opens the database a URL names, creating and migrating it as needed.
+    ///
+    /// A plain path or `sqlite://PATH` opens SQLite; `postgres://` is reserved for the
+    /// PostgreSQL backend.
+    pub async fn open(url: &str) -> StoreResult<Store> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Err(StoreError::UnsupportedUrl("postgres support is not built yet".to_owned()));
+        }
+        let path = url.strip_prefix("sqlite://").unwrap_or(url);
+        let store = sqlite::SqliteStore::open(std::path::Path::new(path)).await?;
+        Ok(Store::Sqlite(store))
+    }
+
+    pub async fn create_tenant(&self, tenant: NewTenant) -> StoreResult<Tenant> {
+        match self {
+            Store::Sqlite(store) => store.create_tenant(tenant).await,
+        }
+    }
+
+    pub async fn tenant(&self, id: &Key) -> StoreResult<Option<(TenantScope, Tenant)>> {
+        match self {
+            Store::Sqlite(store) => store.tenant(id.clone()).await,
+        }
+    }
+
+    pub async fn update_tenant(&self, scope: &TenantScope, name: Option<String>, zone: Option<Zone>) -> StoreResult<Tenant> {
+        match self {
+            Store::Sqlite(store) => store.update_tenant(scope.clone(), name, zone).await,
+        }
+    }
+
+    /// Stores a new token for a tenant and returns it; only its hash is kept.
+    pub async fn create_token(&self, tenant: &Key, role: Role, label: Option<String>) -> StoreResult<(TokenInfo, String)> {
+        match self {
+            Store::Sqlite(store) => store.create_token(tenant.clone(), role, label).await,
+        }
+    }
+
+    pub async fn list_tokens(&self, tenant: Option<&Key>) -> StoreResult<Vec<TokenInfo>> {
+        match self {
+            Store::Sqlite(store) => store.list_tokens(tenant.cloned()).await,
+        }
+    }
+
+    /// Revokes a token by its public id; within `tenant` when given.
+    pub async fn revoke_token(&self, id: &str, tenant: Option<&Key>) -> StoreResult<()> {
+        match self {
+            Store::Sqlite(store) => store.revoke_token(id.to_owned(), tenant.cloned()).await,
+        }
+    }
+
+    /// The tenant and role of a presented token, if it is known and not revoked.
+    pub async fn authenticate(&self, token: &str) -> StoreResult<Option<Grant>> {
+        match self {
+            Store::Sqlite(store) => store.authenticate(tokens::hash(token)).await,
+        }
+    }
+
+    pub async fn upsert_interactions(&self, scope: &TenantScope, batch: Vec<Interaction>) -> StoreResult<Vec<Upserted>> {
+        match self {
+            Store::Sqlite(store) => store.upsert_interactions(scope.pk, batch).await,
+        }
+    }
+
+    pub async fn list_interactions(
+        &self,
+        scope: &TenantScope,
+        filter: InteractionFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Interaction>> {
+        match self {
+            Store::Sqlite(store) => store.list_interactions(scope.pk, filter, page).await,
+        }
+    }
+
+    pub async fn interaction(&self, scope: &TenantScope, id: RecordId) -> StoreResult<Option<Interaction>> {
+        match self {
+            Store::Sqlite(store) => store.interaction(scope.pk, id).await,
+        }
+    }
+
+    pub async fn messages(&self, scope: &TenantScope, id: RecordId) -> StoreResult<Option<Vec<Message>>> {
+        match self {
+            Store::Sqlite(store) => store.messages(scope.pk, id).await,
+        }
+    }
+
+    pub async fn upsert_presence(&self, scope: &TenantScope, batch: Vec<PresenceChange>) -> StoreResult<Vec<Upserted>> {
+        match self {
+            Store::Sqlite(store) => store.upsert_presence(scope.pk, batch).await,
+        }
+    }
+
+    pub async fn list_presence(
+        &self,
+        scope: &TenantScope,
+        filter: PresenceFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<PresenceChange>> {
+        match self {
+            Store::Sqlite(store) => store.list_presence(scope.pk, filter, page).await,
+        }
+    }
+
+    pub async fn upsert_tickets(&self, scope: &TenantScope, batch: Vec<Ticket>) -> StoreResult<Vec<Upserted>> {
+        match self {
+            Store::Sqlite(store) => store.upsert_tickets(scope.pk, batch).await,
+        }
+    }
+
+    pub async fn list_tickets(&self, scope: &TenantScope, filter: TicketFilter, page: PageRequest) -> StoreResult<Page<Ticket>> {
+        match self {
+            Store::Sqlite(store) => store.list_tickets(scope.pk, filter, page).await,
+        }
+    }
+
+    pub async fn ticket(&self, scope: &TenantScope, id: RecordId) -> StoreResult<Option<Ticket>> {
+        match self {
+            Store::Sqlite(store) => store.ticket(scope.pk, id).await,
+        }
+    }
+
+    /// Soft-deletes a ticket: it is kept, with `deleted_at` set, and hidden from lists.
+    pub async fn delete_ticket(&self, scope: &TenantScope, id: RecordId, at: Instant) -> StoreResult<()> {
+        match self {
+            Store::Sqlite(store) => store.delete_ticket(scope.pk, id, at).await,
+        }
+    }
+
+    pub async fn upsert_directory(&self, scope: &TenantScope, batch: DirectoryBatch) -> StoreResult<usize> {
+        match self {
+            Store::Sqlite(store) => store.upsert_directory(scope.pk, batch).await,
+        }
+    }
+
+    pub async fn list_directory(&self, scope: &TenantScope, kind: DirectoryKind, page: KeyPage) -> StoreResult<DirectoryPage> {
+        match self {
+            Store::Sqlite(store) => store.list_directory(scope.pk, kind, page).await,
+        }
+    }
+}
+
+/// Directory entries to upsert; each kind replaces entries with the same key.
+#[derive(Debug, Clone, Default)]
+pub struct DirectoryBatch {
+    pub users: Vec<User>,
+    pub queues: Vec<Queue>,
+    pub contacts: Vec<Contact>,
+    pub tags: Vec<Tag>,
+    pub categories: Vec<Category>,
+    pub attributes: Vec<Attribute>,
+    pub presence_statuses: Vec<PresenceStatus>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectoryKind {
+    Users,
+    Queues,
+    Contacts,
+    Tags,
+    Categories,
+    Attributes,
+    PresenceStatuses,
+}
+
+/// A page request over a directory kind, in key order.
+#[derive(Debug, Clone)]
+pub struct KeyPage {
+    /// Start after this key.
+    pub after: Option<String>,
+    pub limit: usize,
+    /// Only the entries with these keys, when given.
+    pub ids: Option<Vec<Key>>,
+}
+
+/// One page of a directory kind; `next` is the last key when more may follow.
+#[derive(Debug, Clone, Default)]
+pub struct DirectoryPage {
+    pub users: Vec<User>,
+    pub queues: Vec<Queue>,
+    pub contacts: Vec<Contact>,
+    pub tags: Vec<Tag>,
+    pub categories: Vec<Category>,
+    pub attributes: Vec<Attribute>,
+    pub presence_statuses: Vec<PresenceStatus>,
+    pub next: Option<String>,
+}

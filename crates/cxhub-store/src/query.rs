@@ -1,0 +1,92 @@
+//! Filters, keyset positions and pages.
+//!
+//! Lists are ordered newest first by a time column and then by id, and continue from a
+//! [`Position`]: the (time, id) of the last row of the previous page. A position needs no
+//! scan of what came before, so page 1000 costs what page 1 costs, and rows inserted
+//! behind the position never shift what the client sees next.
+
+use cxhub_model::call::CallStatus;
+use cxhub_model::ids::Key;
+use cxhub_model::interaction::{Channel, Direction, InteractionStatus};
+use cxhub_model::ticket::{Priority, TicketStatus};
+use cxhub_model::time::Instant;
+
+/// The (time, id) of the last row a client has seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub at: i64,
+    pub id: i64,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest {
+    pub after: Option<Position>,
+    /// Rows to return; the caller bounds it.
+    pub limit: usize,
+}
+
+/// One page of a list, with the position to continue from when more rows may follow.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<Position>,
+}
+
+/// Filters over interactions; all given conditions must hold.
+#[derive(Debug, Clone, Default)]
+pub struct InteractionFilter {
+    /// Started at or after.
+    pub from: Option<Instant>,
+    /// Started before.
+    pub to: Option<Instant>,
+    /// Any of these channels; all when empty.
+    pub channels: Vec<Channel>,
+    pub directions: Vec<Direction>,
+    pub statuses: Vec<InteractionStatus>,
+    pub agent_id: Option<Key>,
+    pub queue_id: Option<Key>,
+    pub contact_id: Option<Key>,
+    /// The caller's or the callee's number, exactly.
+    pub number: Option<String>,
+    pub extension: Option<String>,
+    pub include_deleted: bool,
+}
+
+impl InteractionFilter {
+    /// The filter of the calls listing: voice interactions only.
+    pub fn calls() -> InteractionFilter {
+        InteractionFilter { channels: vec![Channel::Voice], ..InteractionFilter::default() }
+    }
+
+    /// Whether the call statuses asked for are all of one vocabulary.
+    pub fn call_statuses(&self) -> impl Iterator<Item = CallStatus> + '_ {
+        self.statuses.iter().filter_map(|it| match it {
+            InteractionStatus::Call(status) => Some(*status),
+            InteractionStatus::Conversation(_) => None,
+        })
+    }
+}
+
+/// Filters over presence changes.
+#[derive(Debug, Clone, Default)]
+pub struct PresenceFilter {
+    /// At or after.
+    pub from: Option<Instant>,
+    /// Before.
+    pub to: Option<Instant>,
+    pub user_id: Option<Key>,
+    /// Changes into any of these statuses.
+    pub statuses: Vec<Key>,
+}
+
+/// Filters over tickets, by creation time.
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    pub from: Option<Instant>,
+    pub to: Option<Instant>,
+    pub statuses: Vec<TicketStatus>,
+    pub priorities: Vec<Priority>,
+    pub assignee_id: Option<Key>,
+    pub contact_id: Option<Key>,
+    pub include_deleted: bool,
+}

@@ -1,0 +1,302 @@
+//! The SQLite backend, cxhub's embedded default.
+//!
+//! - One writer thread owns the only read-write connection. Write jobs queue to it; it
+//!   runs every job waiting at that moment in one transaction (each in a savepoint, so a
+//!   failed job undoes only itself), commits, and only then answers the callers. That is
+//!   group commit: one fsync for many concurrent requests.
+//! - Reads run on a small pool of read-only connections in `spawn_blocking`. WAL mode lets
+//!   them read while the writer writes.
+//! - `synchronous=FULL`: a commit is on disk before the caller hears of it, so nothing
+//!   acknowledged is lost even on power loss. Batching keeps the fsync cost per row small.
+
+mod codec;
+mod directory;
+mod interactions;
+mod presence;
+mod tickets;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use cxhub_model::directory::{PresenceStatus, Tenant};
+use cxhub_model::ids::Key;
+use cxhub_model::time::{Instant, Zone};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+
+use crate::tokens::{self, Grant, Role, TokenInfo};
+use crate::{NewTenant, StoreError, StoreResult, TenantScope};
+
+use self::writer::{WriteCtx, Writer};
+
+/// The migrations, in order; `PRAGMA user_version` counts how many were applied.
+const MIGRATIONS: &[&str] = &[include_str!("sqlite/migrations/0001_init.sql")];
+
+/// How many read connections to keep. Two cores serve at most a few queries at once;
+/// more connections would only hold more page cache.
+const READERS: usize = 4;
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    readers: Arc<ReaderPool>,
+    writer: Writer,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) and migrates the database file at `path`.
+    pub async fn open(path: &Path) -> StoreResult<SqliteStore> {
+        let path = path.to_owned();
+        tokio::task::spawn_blocking(move || SqliteStore::open_blocking(&path))
+            .await
+            .map_err(|err| StoreError::Database(Box::new(err)))?
+    }
+
+    fn open_blocking(path: &Path) -> StoreResult<SqliteStore> {
+        let mut conn = Connection::open(path)?;
+        configure(&conn)?;
+        conn.pragma_update(None, "journal_mode", "wal")?;
+        migrate(&mut conn)?;
+        let writer = Writer::start(conn)?;
+        Ok(SqliteStore { readers: Arc::new(ReaderPool::new(path.to_owned())), writer })
+    }
+
+    /// Runs `read` on a pooled read-only connection, off the async threads.
+    async fn read<R, F>(&self, read: F) -> StoreResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<R> + Send + 'static,
+    {
+        let pool = self.readers.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = pool.take()?;
+            let result = read(&conn);
+            pool.give_back(conn);
+            result
+        })
+        .await
+        .map_err(|err| StoreError::Database(Box::new(err)))?
+    }
+
+    async fn write<R, F>(&self, job: F) -> StoreResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut WriteCtx) -> StoreResult<R> + Send + 'static,
+    {
+        self.writer.run(job).await
+    }
+
+    pub async fn create_tenant(&self, tenant: NewTenant) -> StoreResult<Tenant> {
+        self.write(move |ctx| {
+            let conn = ctx.conn();
+            let exists: Option<i64> =
+                conn.query_row("select pk from tenant where id = ?1", [tenant.id.as_str()], |row| row.get(0)).optional()?;
+            if exists.is_some() {
+                return Err(StoreError::Conflict(format!("tenant {}", tenant.id)));
+            }
+            let created_at = Instant::now();
+            conn.execute(
+                "insert into tenant (id, name, timezone, created_at) values (?1, ?2, ?3, ?4)",
+                params![tenant.id.as_str(), tenant.name, tenant.timezone.name(), created_at.as_millis()],
+            )?;
+            let pk = conn.last_insert_rowid();
+            directory::upsert_statuses(conn, pk, &PresenceStatus::defaults())?;
+            Ok(Tenant { id: tenant.id, name: tenant.name, timezone: tenant.timezone, created_at })
+        })
+        .await
+    }
+
+    pub async fn tenant(&self, id: Key) -> StoreResult<Option<(TenantScope, Tenant)>> {
+        self.read(move |conn| {
+            let row = conn
+                .query_row("select pk, name, timezone, created_at from tenant where id = ?1", [id.as_str()], |row| {
+                    Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, i64>(3)?))
+                })
+                .optional()?;
+            let Some((pk, name, timezone, created_at)) = row else { return Ok(None) };
+            let tenant = Tenant {
+                id: id.clone(),
+                name,
+                timezone: Zone::parse(&timezone).map_err(codec::corrupt)?,
+                created_at: codec::instant(created_at)?,
+            };
+            Ok(Some((TenantScope { pk, id }, tenant)))
+        })
+        .await
+    }
+
+    pub async fn update_tenant(&self, scope: TenantScope, name: Option<String>, zone: Option<Zone>) -> StoreResult<Tenant> {
+        self.write(move |ctx| {
+            let conn = ctx.conn();
+            if let Some(name) = &name {
+                conn.execute("update tenant set name = ?1 where pk = ?2", params![name, scope.pk])?;
+            }
+            if let Some(zone) = &zone {
+                conn.execute("update tenant set timezone = ?1 where pk = ?2", params![zone.name(), scope.pk])?;
+            }
+            let (name, timezone, created_at) = conn.query_row(
+                "select name, timezone, created_at from tenant where pk = ?1",
+                [scope.pk],
+                |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?)),
+            )?;
+            Ok(Tenant {
+                id: scope.id,
+                name,
+                timezone: Zone::parse(&timezone).map_err(codec::corrupt)?,
+                created_at: codec::instant(created_at)?,
+            })
+        })
+        .await
+    }
+
+    pub async fn create_token(&self, tenant: Key, role: Role, label: Option<String>) -> StoreResult<(TokenInfo, String)> {
+        self.write(move |ctx| {
+            let conn = ctx.conn();
+            let pk: Option<i64> =
+                conn.query_row("select pk from tenant where id = ?1", [tenant.as_str()], |row| row.get(0)).optional()?;
+            let Some(pk) = pk else { return Err(StoreError::NotFound) };
+            let (token, id) = tokens::generate();
+            let created_at = Instant::now();
+            conn.execute(
+                "insert into api_token (id, tenant_pk, role, hash, label, created_at) values (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, pk, role.as_str(), tokens::hash(&token).as_slice(), label, created_at.as_millis()],
+            )?;
+            Ok((TokenInfo { id, tenant, role, label, created_at, revoked_at: None }, token))
+        })
+        .await
+    }
+
+    pub async fn list_tokens(&self, tenant: Option<Key>) -> StoreResult<Vec<TokenInfo>> {
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "select t.id, n.id, t.role, t.label, t.created_at, t.revoked_at from api_token t
+                 join tenant n on n.pk = t.tenant_pk where ?1 is null or n.id = ?1 order by t.created_at, t.id",
+            )?;
+            let mut rows = stmt.query([tenant.as_ref().map(Key::as_str)])?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                let role: String = row.get(2)?;
+                out.push(TokenInfo {
+                    id: row.get(0)?,
+                    tenant: Key::parse(&row.get::<_, String>(1)?).map_err(codec::corrupt)?,
+                    role: Role::parse(&role).ok_or_else(|| codec::corrupt(format!("role {role}")))?,
+                    label: row.get(3)?,
+                    created_at: codec::instant(row.get(4)?)?,
+                    revoked_at: row.get::<_, Option<i64>>(5)?.map(codec::instant).transpose()?,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    pub async fn revoke_token(&self, id: String, tenant: Option<Key>) -> StoreResult<()> {
+        self.write(move |ctx| {
+            let changed = ctx.conn().execute(
+                "update api_token set revoked_at = coalesce(revoked_at, ?1)
+                 where id = ?2 and (?3 is null or tenant_pk = (select pk from tenant where id = ?3))",
+                params![Instant::now().as_millis(), id, tenant.as_ref().map(Key::as_str)],
+            )?;
+            match changed {
+                0 => Err(StoreError::NotFound),
+                _ => Ok(()),
+            }
+        })
+        .await
+    }
+
+    pub async fn authenticate(&self, hash: [u8; 32]) -> StoreResult<Option<Grant>> {
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "select t.id, t.role, n.pk, n.id from api_token t join tenant n on n.pk = t.tenant_pk
+                 where t.hash = ?1 and t.revoked_at is null",
+            )?;
+            let row = stmt
+                .query_row([hash.as_slice()], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?, row.get::<_, String>(3)?))
+                })
+                .optional()?;
+            let Some((token_id, role, pk, tenant)) = row else { return Ok(None) };
+            let role = Role::parse(&role).ok_or_else(|| codec::corrupt(format!("role {role}")))?;
+            let id = Key::parse(&tenant).map_err(codec::corrupt)?;
+            Ok(Some(Grant { scope: TenantScope { pk, id }, role, token_id }))
+        })
+        .await
+    }
+}
+
+/// Settings every connection gets.
+fn configure(conn: &Connection) -> StoreResult<()> {
+    conn.pragma_update(None, "foreign_keys", "on")?;
+    conn.pragma_update(None, "synchronous", "full")?;
+    conn.pragma_update(None, "busy_timeout", 10_000)?;
+    // 64 MiB of page cache per connection (negative means KiB).
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.pragma_update(None, "temp_store", "memory")?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let applied: usize = conn.pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))?.try_into().unwrap_or(0);
+    if applied > MIGRATIONS.len() {
+        return Err(StoreError::Database(
+            format!("database schema version {applied} is newer than this cxhub ({})", MIGRATIONS.len()).into(),
+        ));
+    }
+    for (idx, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (idx + 1) as i64)?;
+        tx.commit()?;
+        tracing::info!(version = idx + 1, "applied migration");
+    }
+    Ok(())
+}
+
+/// Read-only connections, opened on demand and reused.
+struct ReaderPool {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl ReaderPool {
+    fn new(path: PathBuf) -> ReaderPool {
+        ReaderPool { path, idle: Mutex::new(Vec::new()) }
+    }
+
+    fn take(&self) -> StoreResult<Connection> {
+        if let Some(conn) = self.idle.lock().expect("reader pool lock").pop() {
+            return Ok(conn);
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(&self.path, flags)?;
+        configure(&conn)?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(conn)
+    }
+
+    fn give_back(&self, conn: Connection) {
+        let mut idle = self.idle.lock().expect("reader pool lock");
+        if idle.len() < READERS {
+            idle.push(conn);
+        }
+    }
+}
+
+/// The id and version stored under a record's idempotency key, if any.
+/// `table` is one of the record tables, which all carry `(tenant_pk, source, external_id)`.
+fn upsert_key(
+    conn: &Connection,
+    table: &'static str,
+    tenant_pk: i64,
+    source: &Key,
+    external_id: &Key,
+) -> StoreResult<Option<(cxhub_model::ids::RecordId, i64)>> {
+    let sql = format!("select id, version from {table} where tenant_pk = ?1 and source = ?2 and external_id = ?3");
+    let found = conn
+        .prepare_cached(&sql)?
+        .query_row(params![tenant_pk, source.as_str(), external_id.as_str()], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
+        })
+        .optional()?;
+    found.map(|(id, version)| Ok((codec::record_id(id)?, version))).transpose()
+}

@@ -1,0 +1,120 @@
+//! Conversions between model values and SQLite values.
+
+use cxhub_model::ids::{Key, RecordId};
+use cxhub_model::time::Instant;
+use rusqlite::Row;
+use rusqlite::types::Value;
+
+use crate::StoreError;
+
+/// A value read back from the database that the model refuses: the file was written by
+/// something else or is corrupt.
+pub(crate) fn corrupt(detail: impl std::fmt::Display) -> StoreError {
+    StoreError::Database(format!("corrupt value in database: {detail}").into())
+}
+
+pub(crate) fn instant(millis: i64) -> Result<Instant, StoreError> {
+    Instant::from_millis(millis).ok_or_else(|| corrupt(format!("instant {millis}")))
+}
+
+pub(crate) fn record_id(raw: i64) -> Result<RecordId, StoreError> {
+    RecordId::new(raw).ok_or_else(|| corrupt(format!("record id {raw}")))
+}
+
+pub(crate) fn text(value: Option<&str>) -> Value {
+    value.map_or(Value::Null, |it| Value::Text(it.to_owned()))
+}
+
+pub(crate) fn key(value: Option<&Key>) -> Value {
+    text(value.map(Key::as_str))
+}
+
+pub(crate) fn int(value: Option<i64>) -> Value {
+    value.map_or(Value::Null, Value::Integer)
+}
+
+pub(crate) fn secs(value: Option<u32>) -> Value {
+    int(value.map(i64::from))
+}
+
+pub(crate) fn at(value: Option<Instant>) -> Value {
+    int(value.map(Instant::as_millis))
+}
+
+pub(crate) fn strings(values: &[String]) -> Value {
+    Value::Text(serde_json::to_string(values).expect("a list of strings always serializes"))
+}
+
+pub(crate) fn keys(values: &[Key]) -> Value {
+    let texts: Vec<&str> = values.iter().map(Key::as_str).collect();
+    Value::Text(serde_json::to_string(&texts).expect("a list of strings always serializes"))
+}
+
+/// Reads the columns of a row in order, so a select list and its reader stay in step.
+pub(crate) struct Cols<'a, 'b> {
+    row: &'a Row<'b>,
+    idx: usize,
+}
+
+impl<'a, 'b> Cols<'a, 'b> {
+    pub(crate) fn new(row: &'a Row<'b>) -> Cols<'a, 'b> {
+        Cols { row, idx: 0 }
+    }
+
+    pub(crate) fn get<T: rusqlite::types::FromSql>(&mut self) -> Result<T, StoreError> {
+        let value = self.row.get(self.idx)?;
+        self.idx += 1;
+        Ok(value)
+    }
+
+    pub(crate) fn text(&mut self) -> Result<Option<String>, StoreError> {
+        self.get()
+    }
+
+    pub(crate) fn key(&mut self) -> Result<Option<Key>, StoreError> {
+        self.text()?.map(|it| Key::parse(&it).map_err(corrupt)).transpose()
+    }
+
+    pub(crate) fn required_key(&mut self) -> Result<Key, StoreError> {
+        self.key()?.ok_or_else(|| corrupt("missing key"))
+    }
+
+    pub(crate) fn int(&mut self) -> Result<Option<i64>, StoreError> {
+        self.get()
+    }
+
+    pub(crate) fn secs(&mut self) -> Result<Option<u32>, StoreError> {
+        self.int()?.map(|it| u32::try_from(it).map_err(|_| corrupt(format!("seconds {it}")))).transpose()
+    }
+
+    pub(crate) fn at(&mut self) -> Result<Option<Instant>, StoreError> {
+        self.int()?.map(instant).transpose()
+    }
+
+    pub(crate) fn required_at(&mut self) -> Result<Instant, StoreError> {
+        self.at()?.ok_or_else(|| corrupt("missing instant"))
+    }
+
+    pub(crate) fn strings(&mut self) -> Result<Vec<String>, StoreError> {
+        match self.text()? {
+            None => Ok(Vec::new()),
+            Some(json) => serde_json::from_str(&json).map_err(corrupt),
+        }
+    }
+
+    pub(crate) fn keys(&mut self) -> Result<Vec<Key>, StoreError> {
+        self.strings()?.iter().map(|it| Key::parse(it).map_err(corrupt)).collect()
+    }
+
+    /// Reads a closed-vocabulary value with the enum's own parser.
+    pub(crate) fn parsed<T>(&mut self, parse: impl FnOnce(&str) -> Option<T>) -> Result<Option<T>, StoreError> {
+        match self.text()? {
+            None => Ok(None),
+            Some(text) => parse(&text).map(Some).ok_or_else(|| corrupt(format!("`{text}`"))),
+        }
+    }
+
+    pub(crate) fn required<T>(&mut self, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, StoreError> {
+        self.parsed(parse)?.ok_or_else(|| corrupt("missing value"))
+    }
+}

@@ -1,0 +1,371 @@
+//! The directory: users, queues, contacts, tags, categories, attributes and the
+//! presence-status catalogue. Upserts replace the entry with the same key.
+
+use cxhub_model::directory::{
+    Attribute, AttributeType, Category, Contact, PlatformIdentity, PresenceStatus, Queue, Tag, User,
+};
+use cxhub_model::ids::Key;
+use rusqlite::types::Value;
+use rusqlite::{Connection, params, params_from_iter};
+
+use super::SqliteStore;
+use super::codec::{self, Cols};
+use super::interactions::in_list;
+use crate::{DirectoryBatch, DirectoryKind, DirectoryPage, KeyPage, StoreResult};
+
+impl SqliteStore {
+    /// Upserts every entry of the batch; returns how many were written.
+    pub async fn upsert_directory(&self, tenant_pk: i64, batch: DirectoryBatch) -> StoreResult<usize> {
+        self.write(move |ctx| {
+            let conn = ctx.conn();
+            for user in &batch.users {
+                upsert_user(conn, tenant_pk, user)?;
+            }
+            for queue in &batch.queues {
+                upsert_queue(conn, tenant_pk, queue)?;
+            }
+            for contact in &batch.contacts {
+                upsert_contact(conn, tenant_pk, contact)?;
+            }
+            for tag in &batch.tags {
+                conn.prepare_cached(
+                    "insert into tag (tenant_pk, id, name, position, created_at, updated_at) values (?1, ?2, ?3, ?4, ?5, ?6)
+                     on conflict (tenant_pk, id) do update set name = excluded.name, position = excluded.position,
+                     created_at = coalesce(excluded.created_at, tag.created_at), updated_at = excluded.updated_at",
+                )?
+                .execute(params![tenant_pk, tag.id.as_str(), tag.name, tag.position, ms(tag.created_at), ms(tag.updated_at)])?;
+            }
+            for category in &batch.categories {
+                conn.prepare_cached(
+                    "insert into category (tenant_pk, id, name, parent_id, position, created_at, updated_at)
+                     values (?1, ?2, ?3, ?4, ?5, ?6, ?7) on conflict (tenant_pk, id) do update set name = excluded.name,
+                     parent_id = excluded.parent_id, position = excluded.position,
+                     created_at = coalesce(excluded.created_at, category.created_at), updated_at = excluded.updated_at",
+                )?
+                .execute(params![
+                    tenant_pk,
+                    category.id.as_str(),
+                    category.name,
+                    category.parent_id.as_ref().map(Key::as_str),
+                    category.position,
+                    ms(category.created_at),
+                    ms(category.updated_at)
+                ])?;
+            }
+            for attribute in &batch.attributes {
+                upsert_attribute(conn, tenant_pk, attribute)?;
+            }
+            upsert_statuses(conn, tenant_pk, &batch.presence_statuses)?;
+            Ok(batch.users.len()
+                + batch.queues.len()
+                + batch.contacts.len()
+                + batch.tags.len()
+                + batch.categories.len()
+                + batch.attributes.len()
+                + batch.presence_statuses.len())
+        })
+        .await
+    }
+
+    pub async fn list_directory(&self, tenant_pk: i64, kind: DirectoryKind, page: KeyPage) -> StoreResult<DirectoryPage> {
+        self.read(move |conn| list(conn, tenant_pk, kind, &page)).await
+    }
+}
+
+fn ms(at: Option<cxhub_model::time::Instant>) -> Option<i64> {
+    at.map(cxhub_model::time::Instant::as_millis)
+}
+
+fn upsert_user(conn: &Connection, tenant_pk: i64, user: &User) -> StoreResult<()> {
+    conn.prepare_cached(
+        "insert into user (tenant_pk, id, name, first_name, last_name, email, phone, address, extension, auth_provider,
+         auth_provider_id, created_at, updated_at, deleted_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+         ?13, ?14) on conflict (tenant_pk, id) do update set name = excluded.name, first_name = excluded.first_name,
+         last_name = excluded.last_name, email = excluded.email, phone = excluded.phone, address = excluded.address,
+         extension = excluded.extension, auth_provider = excluded.auth_provider,
+         auth_provider_id = excluded.auth_provider_id, created_at = coalesce(excluded.created_at, user.created_at),
+         updated_at = excluded.updated_at, deleted_at = excluded.deleted_at",
+    )?
+    .execute(params![
+        tenant_pk,
+        user.id.as_str(),
+        user.name,
+        user.first_name,
+        user.last_name,
+        user.email,
+        user.phone,
+        user.address,
+        user.extension,
+        user.auth_provider,
+        user.auth_provider_id,
+        ms(user.created_at),
+        ms(user.updated_at),
+        ms(user.deleted_at),
+    ])?;
+    Ok(())
+}
+
+fn upsert_queue(conn: &Connection, tenant_pk: i64, queue: &Queue) -> StoreResult<()> {
+    conn.prepare_cached(
+        "insert into queue (tenant_pk, id, name, sla_answer_secs, sla_target_pct, sla_first_response_secs,
+         sla_resolution_secs, short_abandon_secs, created_at, updated_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         on conflict (tenant_pk, id) do update set name = excluded.name, sla_answer_secs = excluded.sla_answer_secs,
+         sla_target_pct = excluded.sla_target_pct, sla_first_response_secs = excluded.sla_first_response_secs,
+         sla_resolution_secs = excluded.sla_resolution_secs, short_abandon_secs = excluded.short_abandon_secs,
+         created_at = coalesce(excluded.created_at, queue.created_at), updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        tenant_pk,
+        queue.id.as_str(),
+        queue.name,
+        queue.sla_answer_secs,
+        queue.sla_target_pct,
+        queue.sla_first_response_secs,
+        queue.sla_resolution_secs,
+        queue.short_abandon_secs,
+        ms(queue.created_at),
+        ms(queue.updated_at),
+    ])?;
+    Ok(())
+}
+
+fn upsert_contact(conn: &Connection, tenant_pk: i64, contact: &Contact) -> StoreResult<()> {
+    let platform_ids: Vec<[&str; 2]> =
+        contact.platform_ids.iter().map(|it| [it.channel.as_str(), it.platform_id.as_str()]).collect();
+    let platform_ids = serde_json::to_string(&platform_ids).expect("pairs of strings always serialize");
+    conn.prepare_cached(
+        "insert into contact (tenant_pk, id, name, phones, emails, address, channel, notes, contact_number, company_id,
+         profile_url, social_profile_url, tags, platform_ids, created_at, updated_at, deleted_at) values (?1, ?2, ?3, ?4,
+         ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) on conflict (tenant_pk, id) do update set
+         name = excluded.name, phones = excluded.phones, emails = excluded.emails, address = excluded.address,
+         channel = excluded.channel, notes = excluded.notes, contact_number = excluded.contact_number,
+         company_id = excluded.company_id, profile_url = excluded.profile_url,
+         social_profile_url = excluded.social_profile_url, tags = excluded.tags, platform_ids = excluded.platform_ids,
+         created_at = coalesce(excluded.created_at, contact.created_at), updated_at = excluded.updated_at,
+         deleted_at = excluded.deleted_at",
+    )?
+    .execute(params_from_iter([
+        Value::Integer(tenant_pk),
+        Value::Text(contact.id.as_str().to_owned()),
+        codec::text(contact.name.as_deref()),
+        codec::strings(&contact.phones),
+        codec::strings(&contact.emails),
+        codec::text(contact.address.as_deref()),
+        codec::text(contact.channel.as_deref()),
+        codec::text(contact.notes.as_deref()),
+        codec::int(contact.contact_number),
+        codec::text(contact.company_id.as_deref()),
+        codec::text(contact.profile_url.as_deref()),
+        codec::text(contact.social_profile_url.as_deref()),
+        codec::keys(&contact.tags),
+        Value::Text(platform_ids),
+        codec::at(contact.created_at),
+        codec::at(contact.updated_at),
+        codec::at(contact.deleted_at),
+    ]))?;
+    Ok(())
+}
+
+fn upsert_attribute(conn: &Connection, tenant_pk: i64, attribute: &Attribute) -> StoreResult<()> {
+    conn.prepare_cached(
+        "insert into attribute (tenant_pk, id, system_name, display_name, kind, position, is_default, is_archived,
+         is_required, is_unique, group_id, created_at, updated_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+         ?12, ?13) on conflict (tenant_pk, id) do update set system_name = excluded.system_name,
+         display_name = excluded.display_name, kind = excluded.kind, position = excluded.position,
+         is_default = excluded.is_default, is_archived = excluded.is_archived, is_required = excluded.is_required,
+         is_unique = excluded.is_unique, group_id = excluded.group_id,
+         created_at = coalesce(excluded.created_at, attribute.created_at), updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        tenant_pk,
+        attribute.id.as_str(),
+        attribute.system_name,
+        attribute.display_name,
+        attribute.kind.as_str(),
+        attribute.position,
+        attribute.is_default,
+        attribute.is_archived,
+        attribute.is_required,
+        attribute.is_unique,
+        attribute.group_id,
+        ms(attribute.created_at),
+        ms(attribute.updated_at),
+    ])?;
+    Ok(())
+}
+
+pub(crate) fn upsert_statuses(conn: &Connection, tenant_pk: i64, statuses: &[PresenceStatus]) -> StoreResult<()> {
+    let mut stmt = conn.prepare_cached(
+        "insert into presence_status (tenant_pk, system_name, display_name, emoji, productive) values (?1, ?2, ?3, ?4, ?5)
+         on conflict (tenant_pk, system_name) do update set display_name = excluded.display_name,
+         emoji = excluded.emoji, productive = excluded.productive",
+    )?;
+    for status in statuses {
+        stmt.execute(params![tenant_pk, status.system_name.as_str(), status.display_name, status.emoji, status.productive])?;
+    }
+    Ok(())
+}
+
+/// Adds a status a change names to the catalogue, described from its name alone.
+pub(crate) fn ensure_status(conn: &Connection, tenant_pk: i64, system_name: &Key) -> StoreResult<()> {
+    let stub = PresenceStatus::stub(system_name.clone());
+    conn.prepare_cached(
+        "insert into presence_status (tenant_pk, system_name, display_name, emoji, productive)
+         values (?1, ?2, ?3, '', 0) on conflict do nothing",
+    )?
+    .execute(params![tenant_pk, stub.system_name.as_str(), stub.display_name])?;
+    Ok(())
+}
+
+fn list(conn: &Connection, tenant_pk: i64, kind: DirectoryKind, page: &KeyPage) -> StoreResult<DirectoryPage> {
+    let (table, key_column, columns) = match kind {
+        DirectoryKind::Users => ("user", "id", "id, name, first_name, last_name, email, phone, address, extension, auth_provider, auth_provider_id, created_at, updated_at, deleted_at"),
+        DirectoryKind::Queues => ("queue", "id", "id, name, sla_answer_secs, sla_target_pct, sla_first_response_secs, sla_resolution_secs, short_abandon_secs, created_at, updated_at"),
+        DirectoryKind::Contacts => ("contact", "id", "id, name, phones, emails, address, channel, notes, contact_number, company_id, profile_url, social_profile_url, tags, platform_ids, created_at, updated_at, deleted_at"),
+        DirectoryKind::Tags => ("tag", "id", "id, name, position, created_at, updated_at"),
+        DirectoryKind::Categories => ("category", "id", "id, name, parent_id, position, created_at, updated_at"),
+        DirectoryKind::Attributes => ("attribute", "id", "id, system_name, display_name, kind, position, is_default, is_archived, is_required, is_unique, group_id, created_at, updated_at"),
+        DirectoryKind::PresenceStatuses => ("presence_status", "system_name", "system_name, display_name, emoji, productive"),
+    };
+    let mut sql = format!("select {columns} from {table} where tenant_pk = ?");
+    let mut args = vec![Value::Integer(tenant_pk)];
+    if let Some(after) = &page.after {
+        sql.push_str(&format!(" and {key_column} > ?"));
+        args.push(Value::Text(after.clone()));
+    }
+    if let Some(ids) = &page.ids {
+        sql.push_str(" and ");
+        sql.push_str(&in_list(key_column, ids.len()));
+        args.extend(ids.iter().map(|it| Value::Text(it.as_str().to_owned())));
+    }
+    sql.push_str(&format!(" order by {key_column} limit ?"));
+    args.push(Value::Integer(page.limit as i64 + 1));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    let mut out = DirectoryPage::default();
+    let mut keys = Vec::new();
+    while let Some(row) = rows.next()? {
+        let mut cols = Cols::new(row);
+        let key = cols.required_key()?;
+        keys.push(key.as_str().to_owned());
+        read_entry(&mut out, kind, key, &mut cols)?;
+    }
+    if keys.len() > page.limit {
+        keys.truncate(page.limit);
+        truncate(&mut out, page.limit);
+        out.next = keys.last().cloned();
+    }
+    Ok(out)
+}
+
+fn read_entry(out: &mut DirectoryPage, kind: DirectoryKind, id: Key, cols: &mut Cols<'_, '_>) -> StoreResult<()> {
+    match kind {
+        DirectoryKind::Users => out.users.push(User {
+            id,
+            name: cols.text()?,
+            first_name: cols.text()?,
+            last_name: cols.text()?,
+            email: cols.text()?,
+            phone: cols.text()?,
+            address: cols.text()?,
+            extension: cols.text()?,
+            auth_provider: cols.text()?,
+            auth_provider_id: cols.text()?,
+            created_at: cols.at()?,
+            updated_at: cols.at()?,
+            deleted_at: cols.at()?,
+        }),
+        DirectoryKind::Queues => out.queues.push(Queue {
+            id,
+            name: cols.text()?,
+            sla_answer_secs: cols.secs()?,
+            sla_target_pct: cols.int()?.and_then(|it| u8::try_from(it).ok()),
+            sla_first_response_secs: cols.secs()?,
+            sla_resolution_secs: cols.secs()?,
+            short_abandon_secs: cols.secs()?,
+            created_at: cols.at()?,
+            updated_at: cols.at()?,
+        }),
+        DirectoryKind::Contacts => out.contacts.push(read_contact(id, cols)?),
+        DirectoryKind::Tags => out.tags.push(Tag {
+            id,
+            name: cols.get()?,
+            position: cols.get()?,
+            created_at: cols.at()?,
+            updated_at: cols.at()?,
+        }),
+        DirectoryKind::Categories => out.categories.push(Category {
+            id,
+            name: cols.get()?,
+            parent_id: cols.key()?,
+            position: cols.get()?,
+            created_at: cols.at()?,
+            updated_at: cols.at()?,
+        }),
+        DirectoryKind::Attributes => out.attributes.push(Attribute {
+            id,
+            system_name: cols.get()?,
+            display_name: cols.get()?,
+            kind: cols.required(AttributeType::parse)?,
+            position: cols.get()?,
+            is_default: cols.get()?,
+            is_archived: cols.get()?,
+            is_required: cols.get()?,
+            is_unique: cols.get()?,
+            group_id: cols.text()?,
+            created_at: cols.at()?,
+            updated_at: cols.at()?,
+        }),
+        DirectoryKind::PresenceStatuses => out.presence_statuses.push(PresenceStatus {
+            system_name: id,
+            display_name: cols.get()?,
+            emoji: cols.get()?,
+            productive: cols.get()?,
+        }),
+    }
+    Ok(())
+}
+
+fn read_contact(id: Key, cols: &mut Cols<'_, '_>) -> StoreResult<Contact> {
+    let name = cols.text()?;
+    let phones = cols.strings()?;
+    let emails = cols.strings()?;
+    let address = cols.text()?;
+    let channel = cols.text()?;
+    let notes = cols.text()?;
+    let contact_number = cols.int()?;
+    let company_id = cols.text()?;
+    let profile_url = cols.text()?;
+    let social_profile_url = cols.text()?;
+    let tags = cols.keys()?;
+    let pairs: Vec<[String; 2]> = serde_json::from_str(&cols.text()?.unwrap_or_else(|| "[]".to_owned())).map_err(codec::corrupt)?;
+    let platform_ids = pairs.into_iter().map(|[channel, platform_id]| PlatformIdentity { channel, platform_id }).collect();
+    Ok(Contact {
+        id,
+        name,
+        phones,
+        emails,
+        address,
+        channel,
+        notes,
+        contact_number,
+        company_id,
+        profile_url,
+        social_profile_url,
+        tags,
+        platform_ids,
+        created_at: cols.at()?,
+        updated_at: cols.at()?,
+        deleted_at: cols.at()?,
+    })
+}
+
+fn truncate(out: &mut DirectoryPage, limit: usize) {
+    out.users.truncate(limit);
+    out.queues.truncate(limit);
+    out.contacts.truncate(limit);
+    out.tags.truncate(limit);
+    out.categories.truncate(limit);
+    out.attributes.truncate(limit);
+    out.presence_statuses.truncate(limit);
+}

@@ -1,0 +1,484 @@
+//! Interactions (every channel) with their call detail, legs and messages.
+
+use cxhub_model::call::{
+    AbandonStage, CallDetail, CallKind, CallLeg, CallType, LegStatus, Location, Media, Party, ReleaseParty,
+};
+use cxhub_model::ids::{Key, RecordId};
+use cxhub_model::interaction::{
+    Channel, Direction, Interaction, InteractionStatus, Message, SenderKind, SlaStatus,
+};
+use cxhub_model::time::Instant;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+
+use super::codec::{self, Cols};
+use super::writer::WriteCtx;
+use super::{SqliteStore, upsert_key};
+use crate::query::{InteractionFilter, Page, PageRequest, Position};
+use crate::{Outcome, StoreError, StoreResult, Upserted};
+
+/// The columns after `id, tenant_pk`, in the order of [`values`] and [`read_row`].
+const COLUMNS: &[&str] = &[
+    "source", "external_id", "version", "channel", "direction", "status", "contact_id", "queue_id", "agent_id",
+    "first_assignee_id", "closed_assignee_id", "case_number", "case_ref", "room_id", "contact_platform_id",
+    "started_at", "ended_at", "closed_at", "first_response_secs", "first_replied_secs", "handled_secs",
+    "full_handled_secs", "wrap_up_form_id", "wrap_up_secs", "hold_secs", "resolution_secs", "full_resolution_secs",
+    "sla_status", "analysis_status", "disposition", "labels", "created_at", "updated_at", "deleted_at",
+    "caller_number", "caller_name", "caller_staff_id", "caller_is_staff", "caller_country", "caller_service_id",
+    "caller_city", "caller_province", "caller_region_code", "caller_subdivision", "callee_number", "callee_name",
+    "callee_staff_id", "callee_is_staff", "callee_country", "callee_service_id", "callee_city", "callee_province",
+    "callee_region_code", "callee_subdivision", "virtual_number", "extension", "department", "call_type",
+    "call_kind", "media", "bye_reason", "release_party", "recordings", "note", "session_id", "answered_at",
+    "queued_at", "wait_secs", "talk_secs", "hold_count", "transfer_count", "abandon_stage",
+];
+
+const LEG_COLUMNS: &str = "target_number, agent_id, added_at, ring_at, answered_at, ended_at, ring_secs, status, \
+                           end_reason, fail_code, trunk";
+
+impl SqliteStore {
+    pub async fn upsert_interactions(&self, tenant_pk: i64, batch: Vec<Interaction>) -> StoreResult<Vec<Upserted>> {
+        self.write(move |ctx| {
+            let now = Instant::now();
+            let mut out = Vec::with_capacity(batch.len());
+            for (idx, interaction) in batch.iter().enumerate() {
+                interaction.check().map_err(|err| StoreError::Invalid(err.within(&format!("[{idx}]"))))?;
+                out.push(upsert_one(ctx, tenant_pk, interaction, now)?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    pub async fn list_interactions(
+        &self,
+        tenant_pk: i64,
+        filter: InteractionFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Interaction>> {
+        self.read(move |conn| list(conn, tenant_pk, &filter, page)).await
+    }
+
+    pub async fn interaction(&self, tenant_pk: i64, id: RecordId) -> StoreResult<Option<Interaction>> {
+        self.read(move |conn| {
+            let sql = format!("select id, {} from interaction where tenant_pk = ?1 and id = ?2", COLUMNS.join(", "));
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let found = stmt.query_row(params![tenant_pk, id.get()], |row| Ok(read_row(row))).optional()?;
+            let Some(interaction) = found.transpose()? else { return Ok(None) };
+            Ok(Some(with_legs(conn, interaction)?))
+        })
+        .await
+    }
+
+    pub async fn messages(&self, tenant_pk: i64, id: RecordId) -> StoreResult<Option<Vec<Message>>> {
+        self.read(move |conn| {
+            let exists: Option<i64> = conn
+                .prepare_cached("select id from interaction where tenant_pk = ?1 and id = ?2")?
+                .query_row(params![tenant_pk, id.get()], |row| row.get(0))
+                .optional()?;
+            match exists {
+                None => Ok(None),
+                Some(_) => read_messages(conn, id.get()).map(Some),
+            }
+        })
+        .await
+    }
+}
+
+fn upsert_one(ctx: &mut WriteCtx, tenant_pk: i64, it: &Interaction, now: Instant) -> StoreResult<Upserted> {
+    ensure_references(ctx, tenant_pk, it)?;
+    let conn = ctx.conn();
+    let existing = upsert_key(conn, "interaction", tenant_pk, &it.source, &it.external_id)?;
+    let mut row = values(it, now);
+    let (id, outcome) = match existing {
+        Some((id, version)) if it.version == version => return Ok(Upserted { id, outcome: Outcome::Duplicate }),
+        Some((id, version)) if it.version < version => return Ok(Upserted { id, outcome: Outcome::Stale }),
+        Some((id, _)) => {
+            let sets: Vec<String> = COLUMNS.iter().enumerate().map(|(idx, col)| format!("{col} = ?{}", idx + 1)).collect();
+            let sql = format!("update interaction set {} where id = ?{}", sets.join(", "), COLUMNS.len() + 1);
+            row.push(Value::Integer(id.get()));
+            conn.prepare_cached(&sql)?.execute(params_from_iter(row))?;
+            conn.prepare_cached("delete from call_leg where interaction_id = ?1")?.execute([id.get()])?;
+            conn.prepare_cached("delete from message where interaction_id = ?1")?.execute([id.get()])?;
+            (id, Outcome::Updated)
+        }
+        None => {
+            let marks: Vec<String> = (2..=COLUMNS.len() + 1).map(|idx| format!("?{idx}")).collect();
+            let sql = format!(
+                "insert into interaction (tenant_pk, {}) values (?1, {})",
+                COLUMNS.join(", "),
+                marks.join(", ")
+            );
+            row.insert(0, Value::Integer(tenant_pk));
+            conn.prepare_cached(&sql)?.execute(params_from_iter(row))?;
+            (codec::record_id(conn.last_insert_rowid())?, Outcome::Created)
+        }
+    };
+    insert_children(conn, id, it)?;
+    Ok(Upserted { id, outcome })
+}
+
+/// Creates stub directory entries for every key the interaction names.
+fn ensure_references(ctx: &mut WriteCtx, tenant_pk: i64, it: &Interaction) -> StoreResult<()> {
+    let users = [&it.agent_id, &it.first_assignee_id, &it.closed_assignee_id];
+    for user in users.into_iter().flatten() {
+        ctx.ensure(tenant_pk, "user", user.as_str())?;
+    }
+    if let Some(queue) = &it.queue_id {
+        ctx.ensure(tenant_pk, "queue", queue.as_str())?;
+    }
+    if let Some(contact) = &it.contact_id {
+        ctx.ensure(tenant_pk, "contact", contact.as_str())?;
+    }
+    let leg_agents = it.call.iter().flat_map(|call| call.legs.iter().filter_map(|leg| leg.agent_id.as_ref()));
+    let staff = it.call.iter().flat_map(|call| [&call.caller.staff_id, &call.callee.staff_id]).flatten();
+    let message_agents = it.messages.iter().filter_map(|message| message.agent_id.as_ref());
+    for user in leg_agents.chain(staff).chain(message_agents) {
+        ctx.ensure(tenant_pk, "user", user.as_str())?;
+    }
+    Ok(())
+}
+
+fn insert_children(conn: &Connection, id: RecordId, it: &Interaction) -> StoreResult<()> {
+    if let Some(call) = &it.call {
+        let sql = format!("insert into call_leg (interaction_id, seq, {LEG_COLUMNS}) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+        let mut stmt = conn.prepare_cached(&sql)?;
+        for (seq, leg) in call.legs.iter().enumerate() {
+            stmt.execute(params![
+                id.get(),
+                seq as i64,
+                leg.target_number,
+                leg.agent_id.as_ref().map(Key::as_str),
+                leg.added_at.map(Instant::as_millis),
+                leg.ring_at.map(Instant::as_millis),
+                leg.answered_at.map(Instant::as_millis),
+                leg.ended_at.map(Instant::as_millis),
+                leg.ring_secs,
+                leg.status.as_str(),
+                leg.end_reason,
+                leg.fail_code,
+                leg.trunk,
+            ])?;
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "insert into message (interaction_id, seq, at, sender, agent_id, body) values (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (seq, message) in it.messages.iter().enumerate() {
+        stmt.execute(params![
+            id.get(),
+            seq as i64,
+            message.at.as_millis(),
+            message.sender.as_str(),
+            message.agent_id.as_ref().map(Key::as_str),
+            message.body,
+        ])?;
+    }
+    Ok(())
+}
+
+/// The row's values in [`COLUMNS`] order.
+fn values(it: &Interaction, now: Instant) -> Vec<Value> {
+    let mut row = vec![
+        Value::Text(it.source.as_str().to_owned()),
+        Value::Text(it.external_id.as_str().to_owned()),
+        Value::Integer(it.version),
+        Value::Text(it.channel.as_str().to_owned()),
+        Value::Text(it.direction.as_str().to_owned()),
+        Value::Text(it.status.as_str().to_owned()),
+        codec::key(it.contact_id.as_ref()),
+        codec::key(it.queue_id.as_ref()),
+        codec::key(it.agent_id.as_ref()),
+        codec::key(it.first_assignee_id.as_ref()),
+        codec::key(it.closed_assignee_id.as_ref()),
+        codec::int(it.case_number),
+        codec::text(it.case_ref.as_deref()),
+        codec::text(it.room_id.as_deref()),
+        codec::text(it.contact_platform_id.as_deref()),
+        Value::Integer(it.started_at.as_millis()),
+        codec::at(it.ended_at),
+        codec::at(it.closed_at),
+        codec::secs(it.first_response_secs),
+        codec::secs(it.first_replied_secs),
+        codec::secs(it.handled_secs),
+        codec::secs(it.full_handled_secs),
+        codec::text(it.wrap_up_form_id.as_deref()),
+        codec::secs(it.wrap_up_secs),
+        codec::secs(it.hold_secs),
+        codec::secs(it.resolution_secs),
+        codec::secs(it.full_resolution_secs),
+        codec::text(it.sla_status.map(SlaStatus::as_str)),
+        codec::text(it.analysis_status.as_deref()),
+        codec::text(it.disposition.as_deref()),
+        codec::strings(&it.labels),
+        Value::Integer(it.created_at_or_derived().as_millis()),
+        Value::Integer(it.updated_at.unwrap_or(now).as_millis()),
+        codec::at(it.deleted_at),
+    ];
+    match &it.call {
+        Some(call) => call_values(call, &mut row),
+        None => row.extend(std::iter::repeat_n(Value::Null, COLUMNS.len() - row.len())),
+    }
+    debug_assert_eq!(row.len(), COLUMNS.len());
+    row
+}
+
+fn call_values(call: &CallDetail, row: &mut Vec<Value>) {
+    party_values(&call.caller, row);
+    party_values(&call.callee, row);
+    row.extend([
+        codec::text(call.virtual_number.as_deref()),
+        codec::text(call.extension.as_deref()),
+        codec::text(call.department.as_deref()),
+        codec::text(call.call_type.map(CallType::as_str)),
+        Value::Text(call.kind.as_str().to_owned()),
+        Value::Text(call.media.as_str().to_owned()),
+        codec::text(call.bye_reason.as_deref()),
+        codec::text(call.release_party.map(ReleaseParty::as_str)),
+        codec::strings(&call.recordings),
+        codec::text(call.note.as_deref()),
+        codec::text(call.session_id.as_deref()),
+        codec::at(call.answered_at),
+        codec::at(call.queued_at),
+        codec::secs(call.wait_secs),
+        codec::secs(call.talk_secs),
+        Value::Integer(call.hold_count.into()),
+        Value::Integer(call.transfer_count.into()),
+        codec::text(call.abandon_stage.map(AbandonStage::as_str)),
+    ]);
+}
+
+fn party_values(party: &Party, row: &mut Vec<Value>) {
+    row.extend([
+        codec::text(party.number.as_deref()),
+        codec::text(party.display_name.as_deref()),
+        codec::key(party.staff_id.as_ref()),
+        Value::Integer(party.is_staff.into()),
+        codec::text(party.country.as_deref()),
+        codec::text(party.service_id.as_deref()),
+        codec::text(party.location.city.as_deref()),
+        codec::text(party.location.province.as_deref()),
+        codec::text(party.location.region_code.as_deref()),
+        codec::text(party.location.subdivision.as_deref()),
+    ]);
+}
+
+/// Reads `id, <COLUMNS>` into an interaction without legs or messages.
+fn read_row(row: &rusqlite::Row<'_>) -> StoreResult<Interaction> {
+    let mut cols = Cols::new(row);
+    let id = codec::record_id(cols.get()?)?;
+    let source = cols.required_key()?;
+    let external_id = cols.required_key()?;
+    let version = cols.get()?;
+    let channel = cols.required(Channel::parse)?;
+    let direction = cols.required(Direction::parse)?;
+    let status_text: String = cols.get()?;
+    let status = InteractionStatus::parse_for(channel, &status_text).map_err(codec::corrupt)?;
+    let mut it = Interaction {
+        id: Some(id),
+        source,
+        external_id,
+        version,
+        channel,
+        direction,
+        status,
+        contact_id: cols.key()?,
+        queue_id: cols.key()?,
+        agent_id: cols.key()?,
+        first_assignee_id: cols.key()?,
+        closed_assignee_id: cols.key()?,
+        case_number: cols.int()?,
+        case_ref: cols.text()?,
+        room_id: cols.text()?,
+        contact_platform_id: cols.text()?,
+        started_at: cols.required_at()?,
+        ended_at: cols.at()?,
+        closed_at: cols.at()?,
+        first_response_secs: cols.secs()?,
+        first_replied_secs: cols.secs()?,
+        handled_secs: cols.secs()?,
+        full_handled_secs: cols.secs()?,
+        wrap_up_form_id: cols.text()?,
+        wrap_up_secs: cols.secs()?,
+        hold_secs: cols.secs()?,
+        resolution_secs: cols.secs()?,
+        full_resolution_secs: cols.secs()?,
+        sla_status: cols.parsed(SlaStatus::parse)?,
+        analysis_status: cols.text()?,
+        disposition: cols.text()?,
+        labels: cols.strings()?,
+        created_at: Some(cols.required_at()?),
+        updated_at: Some(cols.required_at()?),
+        deleted_at: cols.at()?,
+        call: None,
+        messages: Vec::new(),
+    };
+    if channel == Channel::Voice {
+        it.call = Some(read_call(&mut cols)?);
+    }
+    Ok(it)
+}
+
+fn read_call(cols: &mut Cols<'_, '_>) -> StoreResult<CallDetail> {
+    Ok(CallDetail {
+        caller: read_party(cols)?,
+        callee: read_party(cols)?,
+        virtual_number: cols.text()?,
+        extension: cols.text()?,
+        department: cols.text()?,
+        call_type: cols.parsed(CallType::parse)?,
+        kind: cols.required(CallKind::parse)?,
+        media: cols.required(Media::parse)?,
+        bye_reason: cols.text()?,
+        release_party: cols.parsed(ReleaseParty::parse)?,
+        recordings: cols.strings()?,
+        note: cols.text()?,
+        session_id: cols.text()?,
+        answered_at: cols.at()?,
+        queued_at: cols.at()?,
+        wait_secs: cols.secs()?,
+        talk_secs: cols.secs()?,
+        hold_count: cols.secs()?.unwrap_or(0),
+        transfer_count: cols.secs()?.unwrap_or(0),
+        abandon_stage: cols.parsed(AbandonStage::parse)?,
+        legs: Vec::new(),
+    })
+}
+
+fn read_party(cols: &mut Cols<'_, '_>) -> StoreResult<Party> {
+    Ok(Party {
+        number: cols.text()?,
+        display_name: cols.text()?,
+        staff_id: cols.key()?,
+        is_staff: cols.int()?.unwrap_or(0) != 0,
+        country: cols.text()?,
+        service_id: cols.text()?,
+        location: Location {
+            city: cols.text()?,
+            province: cols.text()?,
+            region_code: cols.text()?,
+            subdivision: cols.text()?,
+        },
+    })
+}
+
+fn with_legs(conn: &Connection, mut it: Interaction) -> StoreResult<Interaction> {
+    let (Some(id), Some(call)) = (it.id, it.call.as_mut()) else { return Ok(it) };
+    let sql = format!("select {LEG_COLUMNS} from call_leg where interaction_id = ?1 order by seq");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([id.get()])?;
+    while let Some(row) = rows.next()? {
+        let mut cols = Cols::new(row);
+        call.legs.push(CallLeg {
+            target_number: cols.text()?,
+            agent_id: cols.key()?,
+            added_at: cols.at()?,
+            ring_at: cols.at()?,
+            answered_at: cols.at()?,
+            ended_at: cols.at()?,
+            ring_secs: cols.secs()?,
+            status: cols.required(LegStatus::parse)?,
+            end_reason: cols.text()?,
+            fail_code: cols.get()?,
+            trunk: cols.text()?,
+        });
+    }
+    Ok(it)
+}
+
+fn read_messages(conn: &Connection, id: i64) -> StoreResult<Vec<Message>> {
+    let mut stmt =
+        conn.prepare_cached("select at, sender, agent_id, body from message where interaction_id = ?1 order by seq")?;
+    let mut rows = stmt.query([id])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let mut cols = Cols::new(row);
+        out.push(Message {
+            at: cols.required_at()?,
+            sender: cols.required(SenderKind::parse)?,
+            agent_id: cols.key()?,
+            body: cols.text()?,
+        });
+    }
+    Ok(out)
+}
+
+fn list(conn: &Connection, tenant_pk: i64, filter: &InteractionFilter, page: PageRequest) -> StoreResult<Page<Interaction>> {
+    let mut sql = format!("select id, {} from interaction where tenant_pk = ?", COLUMNS.join(", "));
+    let mut args: Vec<Value> = vec![Value::Integer(tenant_pk)];
+    let mut cond = |clause: &str, values: Vec<Value>| {
+        sql.push_str(" and ");
+        sql.push_str(clause);
+        args.extend(values);
+    };
+    if let Some(from) = filter.from {
+        cond("started_at >= ?", vec![Value::Integer(from.as_millis())]);
+    }
+    if let Some(to) = filter.to {
+        cond("started_at < ?", vec![Value::Integer(to.as_millis())]);
+    }
+    if !filter.channels.is_empty() {
+        let values = filter.channels.iter().map(|it| Value::Text(it.as_str().to_owned())).collect();
+        cond(&in_list("channel", filter.channels.len()), values);
+    }
+    if !filter.directions.is_empty() {
+        let values = filter.directions.iter().map(|it| Value::Text(it.as_str().to_owned())).collect();
+        cond(&in_list("direction", filter.directions.len()), values);
+    }
+    if !filter.statuses.is_empty() {
+        let values = filter.statuses.iter().map(|it| Value::Text(it.as_str().to_owned())).collect();
+        cond(&in_list("status", filter.statuses.len()), values);
+    }
+    for (column, value) in [("agent_id", &filter.agent_id), ("queue_id", &filter.queue_id), ("contact_id", &filter.contact_id)] {
+        if let Some(value) = value {
+            cond(&format!("{column} = ?"), vec![Value::Text(value.as_str().to_owned())]);
+        }
+    }
+    if let Some(number) = &filter.number {
+        cond("(caller_number = ? or callee_number = ?)", vec![Value::Text(number.clone()), Value::Text(number.clone())]);
+    }
+    if let Some(extension) = &filter.extension {
+        cond("extension = ?", vec![Value::Text(extension.clone())]);
+    }
+    if !filter.include_deleted {
+        cond("deleted_at is null", vec![]);
+    }
+    if let Some(after) = page.after {
+        // The first term bounds the index range; the second breaks ties on equal instants.
+        cond(
+            "started_at <= ? and (started_at < ? or id < ?)",
+            vec![Value::Integer(after.at), Value::Integer(after.at), Value::Integer(after.id)],
+        );
+    }
+    sql.push_str(" order by started_at desc, id desc limit ?");
+    args.push(Value::Integer(page.limit as i64 + 1));
+
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    let mut items = Vec::with_capacity(page.limit + 1);
+    while let Some(row) = rows.next()? {
+        items.push(read_row(row)?);
+    }
+    let next = page_end(&mut items, page.limit, |it| Position { at: it.started_at.as_millis(), id: id_of(it.id) });
+    let items = items.into_iter().map(|it| with_legs(conn, it)).collect::<StoreResult<Vec<_>>>()?;
+    Ok(Page { items, next })
+}
+
+fn id_of(id: Option<RecordId>) -> i64 {
+    id.map_or(0, RecordId::get)
+}
+
+/// `column in (?, ?, …)` with `n` placeholders.
+pub(crate) fn in_list(column: &str, n: usize) -> String {
+    let marks = vec!["?"; n].join(", ");
+    format!("{column} in ({marks})")
+}
+
+/// Trims the one extra row a list fetched and gives the position after the last kept row
+/// when that extra row showed more follow.
+pub(crate) fn page_end<T>(items: &mut Vec<T>, limit: usize, position: impl Fn(&T) -> Position) -> Option<Position> {
+    if items.len() <= limit {
+        return None;
+    }
+    items.truncate(limit);
+    items.last().map(position)
+}

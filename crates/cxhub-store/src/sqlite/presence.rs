@@ -1,0 +1,120 @@
+//! Presence changes.
+
+use cxhub_model::ids::Key;
+use cxhub_model::presence::PresenceChange;
+use rusqlite::types::Value;
+use rusqlite::{Connection, params, params_from_iter};
+
+use super::codec::{self, Cols};
+use super::interactions::{in_list, page_end};
+use super::writer::WriteCtx;
+use super::{SqliteStore, directory, upsert_key};
+use crate::query::{Page, PageRequest, Position, PresenceFilter};
+use crate::{Outcome, StoreResult, Upserted};
+
+const COLUMNS: &str = "id, source, external_id, version, user_id, previous_status, new_status, reason, at";
+
+impl SqliteStore {
+    pub async fn upsert_presence(&self, tenant_pk: i64, batch: Vec<PresenceChange>) -> StoreResult<Vec<Upserted>> {
+        self.write(move |ctx| batch.iter().map(|change| upsert_one(ctx, tenant_pk, change)).collect()).await
+    }
+
+    pub async fn list_presence(
+        &self,
+        tenant_pk: i64,
+        filter: PresenceFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<PresenceChange>> {
+        self.read(move |conn| list(conn, tenant_pk, &filter, page)).await
+    }
+}
+
+fn upsert_one(ctx: &mut WriteCtx, tenant_pk: i64, change: &PresenceChange) -> StoreResult<Upserted> {
+    ctx.ensure(tenant_pk, "user", change.user_id.as_str())?;
+    let conn = ctx.conn();
+    for status in change.previous_status.iter().chain([&change.new_status]) {
+        directory::ensure_status(conn, tenant_pk, status)?;
+    }
+    let args = params![
+        change.user_id.as_str(),
+        change.previous_status.as_ref().map(Key::as_str),
+        change.new_status.as_str(),
+        change.reason,
+        change.at.as_millis(),
+        change.version,
+    ];
+    match upsert_key(conn, "presence_change", tenant_pk, &change.source, &change.external_id)? {
+        Some((id, version)) if change.version == version => Ok(Upserted { id, outcome: Outcome::Duplicate }),
+        Some((id, version)) if change.version < version => Ok(Upserted { id, outcome: Outcome::Stale }),
+        Some((id, _)) => {
+            conn.prepare_cached(
+                "update presence_change set user_id = ?1, previous_status = ?2, new_status = ?3, reason = ?4,
+                 at = ?5, version = ?6 where id = ?7",
+            )?
+            .execute(params_from_iter(args.iter().copied().chain([&id.get() as &dyn rusqlite::ToSql])))?;
+            Ok(Upserted { id, outcome: Outcome::Updated })
+        }
+        None => {
+            conn.prepare_cached(
+                "insert into presence_change (user_id, previous_status, new_status, reason, at, version, tenant_pk,
+                 source, external_id) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params_from_iter(args.iter().copied().chain([
+                &tenant_pk as &dyn rusqlite::ToSql,
+                &change.source.as_str(),
+                &change.external_id.as_str(),
+            ])))?;
+            Ok(Upserted { id: codec::record_id(conn.last_insert_rowid())?, outcome: Outcome::Created })
+        }
+    }
+}
+
+fn list(conn: &Connection, tenant_pk: i64, filter: &PresenceFilter, page: PageRequest) -> StoreResult<Page<PresenceChange>> {
+    let mut sql = format!("select {COLUMNS} from presence_change where tenant_pk = ?");
+    let mut args = vec![Value::Integer(tenant_pk)];
+    if let Some(from) = filter.from {
+        sql.push_str(" and at >= ?");
+        args.push(Value::Integer(from.as_millis()));
+    }
+    if let Some(to) = filter.to {
+        sql.push_str(" and at < ?");
+        args.push(Value::Integer(to.as_millis()));
+    }
+    if let Some(user) = &filter.user_id {
+        sql.push_str(" and user_id = ?");
+        args.push(Value::Text(user.as_str().to_owned()));
+    }
+    if !filter.statuses.is_empty() {
+        sql.push_str(" and ");
+        sql.push_str(&in_list("new_status", filter.statuses.len()));
+        args.extend(filter.statuses.iter().map(|it| Value::Text(it.as_str().to_owned())));
+    }
+    if let Some(after) = page.after {
+        sql.push_str(" and at <= ? and (at < ? or id < ?)");
+        args.extend([Value::Integer(after.at), Value::Integer(after.at), Value::Integer(after.id)]);
+    }
+    sql.push_str(" order by at desc, id desc limit ?");
+    args.push(Value::Integer(page.limit as i64 + 1));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    let mut items = Vec::new();
+    while let Some(row) = rows.next()? {
+        let mut cols = Cols::new(row);
+        items.push(PresenceChange {
+            id: Some(codec::record_id(cols.get()?)?),
+            source: cols.required_key()?,
+            external_id: cols.required_key()?,
+            version: cols.get()?,
+            user_id: cols.required_key()?,
+            previous_status: cols.key()?,
+            new_status: cols.required_key()?,
+            reason: cols.text()?,
+            at: cols.required_at()?,
+        });
+    }
+    let next = page_end(&mut items, page.limit, |it| Position {
+        at: it.at.as_millis(),
+        id: it.id.map_or(0, |id| id.get()),
+    });
+    Ok(Page { items, next })
+}

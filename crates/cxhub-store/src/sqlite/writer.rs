@@ -1,0 +1,155 @@
+//! The single writer thread and its group commit.
+
+use std::collections::HashSet;
+use std::sync::mpsc;
+
+use rusqlite::Connection;
+use tokio::sync::oneshot;
+
+use crate::{StoreError, StoreResult};
+
+/// The most jobs one transaction takes, so one slow batch cannot hold many callers.
+const MAX_GROUP: usize = 64;
+
+/// What a job hands back to the writer loop: whether it failed (so its savepoint is
+/// rolled back), and how to answer its caller once the commit outcome is known.
+struct Done {
+    failed: bool,
+    answer: Box<dyn FnOnce(Option<StoreError>) + Send>,
+}
+
+type Job = Box<dyn FnOnce(&mut WriteCtx) -> Done + Send>;
+
+/// The writer's connection and what it remembers between jobs.
+pub(crate) struct WriteCtx {
+    conn: Connection,
+    /// Directory keys known to exist, as (tenant, table, key). Only this thread inserts
+    /// directory rows and none are ever deleted, so an entry here never goes stale.
+    known: HashSet<(i64, &'static str, String)>,
+}
+
+impl WriteCtx {
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Ensures a directory row exists for `key`, creating a stub (key only) if needed.
+    /// `table` is one of the directory tables keyed by `(tenant_pk, id)`.
+    pub(crate) fn ensure(&mut self, tenant_pk: i64, table: &'static str, key: &str) -> StoreResult<()> {
+        let entry = (tenant_pk, table, key.to_owned());
+        if self.known.contains(&entry) {
+            return Ok(());
+        }
+        let sql = match table {
+            "user" => "insert into user (tenant_pk, id) values (?1, ?2) on conflict do nothing",
+            "queue" => "insert into queue (tenant_pk, id) values (?1, ?2) on conflict do nothing",
+            "contact" => "insert into contact (tenant_pk, id) values (?1, ?2) on conflict do nothing",
+            "tag" => "insert into tag (tenant_pk, id, name) values (?1, ?2, ?2) on conflict do nothing",
+            "category" => "insert into category (tenant_pk, id, name) values (?1, ?2, ?2) on conflict do nothing",
+            other => unreachable!("no stubs for table {other}"),
+        };
+        self.conn.prepare_cached(sql)?.execute(rusqlite::params![tenant_pk, key])?;
+        self.known.insert(entry);
+        Ok(())
+    }
+
+    /// Forgets what a failed job may have taught, since its savepoint was rolled back.
+    fn forget(&mut self) {
+        self.known.clear();
+    }
+}
+
+/// A handle to the writer thread; cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Writer {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    pub(crate) fn start(conn: Connection) -> StoreResult<Writer> {
+        conn.set_prepared_statement_cache_capacity(128);
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let ctx = WriteCtx { conn, known: HashSet::new() };
+        // The writer thread ends when every `Writer` handle is dropped (the channel closes).
+        std::thread::Builder::new()
+            .name("cxhub-sqlite-writer".to_owned())
+            .spawn(move || run_writer(ctx, &queue))
+            .map_err(|err| StoreError::Database(Box::new(err)))?;
+        Ok(Writer { jobs })
+    }
+
+    /// Runs `job` in the writer's transaction and answers after the commit.
+    pub(crate) async fn run<R, F>(&self, job: F) -> StoreResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut WriteCtx) -> StoreResult<R> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel::<StoreResult<R>>();
+        let boxed: Job = Box::new(move |ctx| {
+            let result = job(ctx);
+            let failed = result.is_err();
+            let answer = Box::new(move |commit_error: Option<StoreError>| {
+                let outcome = match (commit_error, result) {
+                    (Some(err), _) => Err(err),
+                    (None, result) => result,
+                };
+                // The caller may have gone away; its answer is then not needed.
+                let _ = reply.send(outcome);
+            });
+            Done { failed, answer }
+        });
+        self.jobs.send(boxed).map_err(|_| StoreError::Database("the writer thread has stopped".into()))?;
+        answer.await.map_err(|_| StoreError::Database("the writer thread dropped a job".into()))?
+    }
+}
+
+fn run_writer(mut ctx: WriteCtx, queue: &mpsc::Receiver<Job>) {
+    while let Ok(first) = queue.recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match queue.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        run_group(&mut ctx, group);
+    }
+}
+
+/// Runs jobs in one transaction, each in its own savepoint, then commits and answers.
+fn run_group(ctx: &mut WriteCtx, group: Vec<Job>) {
+    if let Err(err) = ctx.conn.execute_batch("begin immediate") {
+        let message = err.to_string();
+        for job in group {
+            // Without a transaction nothing may run; fail each job without running it.
+            drop(job);
+            tracing::error!(error = %message, "could not begin a write transaction");
+        }
+        return;
+    }
+    let mut answers = Vec::with_capacity(group.len());
+    for job in group {
+        let savepoint = ctx.conn.execute_batch("savepoint job");
+        let done = job(ctx);
+        let undo = match (done.failed, savepoint) {
+            (false, Ok(())) => ctx.conn.execute_batch("release job"),
+            _ => {
+                ctx.forget();
+                ctx.conn.execute_batch("rollback to job; release job")
+            }
+        };
+        if let Err(err) = undo {
+            tracing::error!(error = %err, "savepoint handling failed");
+        }
+        answers.push(done.answer);
+    }
+    let commit = ctx.conn.execute_batch("commit");
+    if commit.is_err() {
+        ctx.forget();
+        let _ = ctx.conn.execute_batch("rollback");
+    }
+    for answer in answers {
+        let err = commit.as_ref().err().map(|err| StoreError::Database(err.to_string().into()));
+        answer(err);
+    }
+}
