@@ -13,7 +13,9 @@ pub mod query;
 pub mod sqlite;
 pub mod tokens;
 
-use cxhub_model::directory::{Attribute, Category, Contact, PresenceStatus, Queue, Tag, Tenant, User};
+use cxhub_model::directory::{
+    Attribute, Category, Contact, PresenceStatus, Queue, Tag, Tenant, User,
+};
 use cxhub_model::error::FieldError;
 use cxhub_model::ids::{Key, RecordId};
 use cxhub_model::interaction::{Interaction, Message};
@@ -115,7 +117,9 @@ impl Store {
     /// PostgreSQL backend.
     pub async fn open(url: &str) -> StoreResult<Store> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Err(StoreError::UnsupportedUrl("postgres support is not built yet".to_owned()));
+            return Err(StoreError::UnsupportedUrl(
+                "postgres support is not built yet".to_owned(),
+            ));
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
         let store = sqlite::SqliteStore::open(std::path::Path::new(path)).await?;
@@ -134,14 +138,24 @@ impl Store {
         }
     }
 
-    pub async fn update_tenant(&self, scope: &TenantScope, name: Option<String>, zone: Option<Zone>) -> StoreResult<Tenant> {
+    pub async fn update_tenant(
+        &self,
+        scope: &TenantScope,
+        name: Option<String>,
+        zone: Option<Zone>,
+    ) -> StoreResult<Tenant> {
         match self {
             Store::Sqlite(store) => store.update_tenant(scope.clone(), name, zone).await,
         }
     }
 
     /// Stores a new token for a tenant and returns it; only its hash is kept.
-    pub async fn create_token(&self, tenant: &Key, role: Role, label: Option<String>) -> StoreResult<(TokenInfo, String)> {
+    pub async fn create_token(
+        &self,
+        tenant: &Key,
+        role: Role,
+        label: Option<String>,
+    ) -> StoreResult<(TokenInfo, String)> {
         match self {
             Store::Sqlite(store) => store.create_token(tenant.clone(), role, label).await,
         }
@@ -167,7 +181,11 @@ impl Store {
         }
     }
 
-    pub async fn upsert_interactions(&self, scope: &TenantScope, batch: Vec<Interaction>) -> StoreResult<Vec<Upserted>> {
+    pub async fn upsert_interactions(
+        &self,
+        scope: &TenantScope,
+        batch: Vec<Interaction>,
+    ) -> StoreResult<Vec<Upserted>> {
         match self {
             Store::Sqlite(store) => store.upsert_interactions(scope.pk, batch).await,
         }
@@ -184,19 +202,31 @@ impl Store {
         }
     }
 
-    pub async fn interaction(&self, scope: &TenantScope, id: RecordId) -> StoreResult<Option<Interaction>> {
+    pub async fn interaction(
+        &self,
+        scope: &TenantScope,
+        id: RecordId,
+    ) -> StoreResult<Option<Interaction>> {
         match self {
             Store::Sqlite(store) => store.interaction(scope.pk, id).await,
         }
     }
 
-    pub async fn messages(&self, scope: &TenantScope, id: RecordId) -> StoreResult<Option<Vec<Message>>> {
+    pub async fn messages(
+        &self,
+        scope: &TenantScope,
+        id: RecordId,
+    ) -> StoreResult<Option<Vec<Message>>> {
         match self {
             Store::Sqlite(store) => store.messages(scope.pk, id).await,
         }
     }
 
-    pub async fn upsert_presence(&self, scope: &TenantScope, batch: Vec<PresenceChange>) -> StoreResult<Vec<Upserted>> {
+    pub async fn upsert_presence(
+        &self,
+        scope: &TenantScope,
+        batch: Vec<PresenceChange>,
+    ) -> StoreResult<Vec<Upserted>> {
         match self {
             Store::Sqlite(store) => store.upsert_presence(scope.pk, batch).await,
         }
@@ -213,13 +243,22 @@ impl Store {
         }
     }
 
-    pub async fn upsert_tickets(&self, scope: &TenantScope, batch: Vec<Ticket>) -> StoreResult<Vec<Upserted>> {
+    pub async fn upsert_tickets(
+        &self,
+        scope: &TenantScope,
+        batch: Vec<Ticket>,
+    ) -> StoreResult<Vec<Upserted>> {
         match self {
             Store::Sqlite(store) => store.upsert_tickets(scope.pk, batch).await,
         }
     }
 
-    pub async fn list_tickets(&self, scope: &TenantScope, filter: TicketFilter, page: PageRequest) -> StoreResult<Page<Ticket>> {
+    pub async fn list_tickets(
+        &self,
+        scope: &TenantScope,
+        filter: TicketFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Ticket>> {
         match self {
             Store::Sqlite(store) => store.list_tickets(scope.pk, filter, page).await,
         }
@@ -232,19 +271,33 @@ impl Store {
     }
 
     /// Soft-deletes a ticket: it is kept, with `deleted_at` set, and hidden from lists.
-    pub async fn delete_ticket(&self, scope: &TenantScope, id: RecordId, at: Instant) -> StoreResult<()> {
+    pub async fn delete_ticket(
+        &self,
+        scope: &TenantScope,
+        id: RecordId,
+        at: Instant,
+    ) -> StoreResult<()> {
         match self {
             Store::Sqlite(store) => store.delete_ticket(scope.pk, id, at).await,
         }
     }
 
-    pub async fn upsert_directory(&self, scope: &TenantScope, batch: DirectoryBatch) -> StoreResult<usize> {
+    pub async fn upsert_directory(
+        &self,
+        scope: &TenantScope,
+        batch: DirectoryBatch,
+    ) -> StoreResult<usize> {
         match self {
             Store::Sqlite(store) => store.upsert_directory(scope.pk, batch).await,
         }
     }
 
-    pub async fn list_directory(&self, scope: &TenantScope, kind: DirectoryKind, page: KeyPage) -> StoreResult<DirectoryPage> {
+    pub async fn list_directory(
+        &self,
+        scope: &TenantScope,
+        kind: DirectoryKind,
+        page: KeyPage,
+    ) -> StoreResult<DirectoryPage> {
         match self {
             Store::Sqlite(store) => store.list_directory(scope.pk, kind, page).await,
         }

@@ -55,7 +55,10 @@ pub struct InteractionFilter {
 impl InteractionFilter {
     /// The filter of the calls listing: voice interactions only.
     pub fn calls() -> InteractionFilter {
-        InteractionFilter { channels: vec![Channel::Voice], ..InteractionFilter::default() }
+        InteractionFilter {
+            channels: vec![Channel::Voice],
+            ..InteractionFilter::default()
+        }
     }
 
     /// Whether the call statuses asked for are all of one vocabulary.

@@ -57,7 +57,10 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "wal")?;
         migrate(&mut conn)?;
         let writer = Writer::start(conn)?;
-        Ok(SqliteStore { readers: Arc::new(ReaderPool::new(path.to_owned())), writer })
+        Ok(SqliteStore {
+            readers: Arc::new(ReaderPool::new(path.to_owned())),
+            writer,
+        })
     }
 
     /// Runs `read` on a pooled read-only connection, off the async threads.
@@ -88,19 +91,34 @@ impl SqliteStore {
     pub async fn create_tenant(&self, tenant: NewTenant) -> StoreResult<Tenant> {
         self.write(move |ctx| {
             let conn = ctx.conn();
-            let exists: Option<i64> =
-                conn.query_row("select pk from tenant where id = ?1", [tenant.id.as_str()], |row| row.get(0)).optional()?;
+            let exists: Option<i64> = conn
+                .query_row(
+                    "select pk from tenant where id = ?1",
+                    [tenant.id.as_str()],
+                    |row| row.get(0),
+                )
+                .optional()?;
             if exists.is_some() {
                 return Err(StoreError::Conflict(format!("tenant {}", tenant.id)));
             }
             let created_at = Instant::now();
             conn.execute(
                 "insert into tenant (id, name, timezone, created_at) values (?1, ?2, ?3, ?4)",
-                params![tenant.id.as_str(), tenant.name, tenant.timezone.name(), created_at.as_millis()],
+                params![
+                    tenant.id.as_str(),
+                    tenant.name,
+                    tenant.timezone.name(),
+                    created_at.as_millis()
+                ],
             )?;
             let pk = conn.last_insert_rowid();
             directory::upsert_statuses(conn, pk, &PresenceStatus::defaults())?;
-            Ok(Tenant { id: tenant.id, name: tenant.name, timezone: tenant.timezone, created_at })
+            Ok(Tenant {
+                id: tenant.id,
+                name: tenant.name,
+                timezone: tenant.timezone,
+                created_at,
+            })
         })
         .await
     }
@@ -108,11 +126,22 @@ impl SqliteStore {
     pub async fn tenant(&self, id: Key) -> StoreResult<Option<(TenantScope, Tenant)>> {
         self.read(move |conn| {
             let row = conn
-                .query_row("select pk, name, timezone, created_at from tenant where id = ?1", [id.as_str()], |row| {
-                    Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, i64>(3)?))
-                })
+                .query_row(
+                    "select pk, name, timezone, created_at from tenant where id = ?1",
+                    [id.as_str()],
+                    |row| {
+                        Ok((
+                            row.get::<_, i64>(0)?,
+                            row.get::<_, String>(1)?,
+                            row.get::<_, String>(2)?,
+                            row.get::<_, i64>(3)?,
+                        ))
+                    },
+                )
                 .optional()?;
-            let Some((pk, name, timezone, created_at)) = row else { return Ok(None) };
+            let Some((pk, name, timezone, created_at)) = row else {
+                return Ok(None);
+            };
             let tenant = Tenant {
                 id: id.clone(),
                 name,
@@ -124,19 +153,36 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn update_tenant(&self, scope: TenantScope, name: Option<String>, zone: Option<Zone>) -> StoreResult<Tenant> {
+    pub async fn update_tenant(
+        &self,
+        scope: TenantScope,
+        name: Option<String>,
+        zone: Option<Zone>,
+    ) -> StoreResult<Tenant> {
         self.write(move |ctx| {
             let conn = ctx.conn();
             if let Some(name) = &name {
-                conn.execute("update tenant set name = ?1 where pk = ?2", params![name, scope.pk])?;
+                conn.execute(
+                    "update tenant set name = ?1 where pk = ?2",
+                    params![name, scope.pk],
+                )?;
             }
             if let Some(zone) = &zone {
-                conn.execute("update tenant set timezone = ?1 where pk = ?2", params![zone.name(), scope.pk])?;
+                conn.execute(
+                    "update tenant set timezone = ?1 where pk = ?2",
+                    params![zone.name(), scope.pk],
+                )?;
             }
             let (name, timezone, created_at) = conn.query_row(
                 "select name, timezone, created_at from tenant where pk = ?1",
                 [scope.pk],
-                |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?)),
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, i64>(2)?,
+                    ))
+                },
             )?;
             Ok(Tenant {
                 id: scope.id,
@@ -148,7 +194,12 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn create_token(&self, tenant: Key, role: Role, label: Option<String>) -> StoreResult<(TokenInfo, String)> {
+    pub async fn create_token(
+        &self,
+        tenant: Key,
+        role: Role,
+        label: Option<String>,
+    ) -> StoreResult<(TokenInfo, String)> {
         self.write(move |ctx| {
             let conn = ctx.conn();
             let pk: Option<i64> =
@@ -236,10 +287,17 @@ fn configure(conn: &Connection) -> StoreResult<()> {
 }
 
 fn migrate(conn: &mut Connection) -> StoreResult<()> {
-    let applied: usize = conn.pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))?.try_into().unwrap_or(0);
+    let applied: usize = conn
+        .pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))?
+        .try_into()
+        .unwrap_or(0);
     if applied > MIGRATIONS.len() {
         return Err(StoreError::Database(
-            format!("database schema version {applied} is newer than this cxhub ({})", MIGRATIONS.len()).into(),
+            format!(
+                "database schema version {applied} is newer than this cxhub ({})",
+                MIGRATIONS.len()
+            )
+            .into(),
         ));
     }
     for (idx, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
@@ -260,14 +318,19 @@ struct ReaderPool {
 
 impl ReaderPool {
     fn new(path: PathBuf) -> ReaderPool {
-        ReaderPool { path, idle: Mutex::new(Vec::new()) }
+        ReaderPool {
+            path,
+            idle: Mutex::new(Vec::new()),
+        }
     }
 
     fn take(&self) -> StoreResult<Connection> {
         if let Some(conn) = self.idle.lock().expect("reader pool lock").pop() {
             return Ok(conn);
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(&self.path, flags)?;
         configure(&conn)?;
         conn.set_prepared_statement_cache_capacity(64);
@@ -291,12 +354,17 @@ fn upsert_key(
     source: &Key,
     external_id: &Key,
 ) -> StoreResult<Option<(cxhub_model::ids::RecordId, i64)>> {
-    let sql = format!("select id, version from {table} where tenant_pk = ?1 and source = ?2 and external_id = ?3");
+    let sql = format!(
+        "select id, version from {table} where tenant_pk = ?1 and source = ?2 and external_id = ?3"
+    );
     let found = conn
         .prepare_cached(&sql)?
-        .query_row(params![tenant_pk, source.as_str(), external_id.as_str()], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
-        })
+        .query_row(
+            params![tenant_pk, source.as_str(), external_id.as_str()],
+            |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)),
+        )
         .optional()?;
-    found.map(|(id, version)| Ok((codec::record_id(id)?, version))).transpose()
+    found
+        .map(|(id, version)| Ok((codec::record_id(id)?, version)))
+        .transpose()
 }

@@ -67,8 +67,14 @@ pub struct TokenInfo {
 pub fn generate() -> (String, String) {
     let secret: [u8; 32] = rand::random();
     let id: [u8; 6] = rand::random();
-    let token = format!("{PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret));
-    let id = format!("tok_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(id));
+    let token = format!(
+        "{PREFIX}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret)
+    );
+    let id = format!(
+        "tok_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(id)
+    );
     (token, id)
 }
 

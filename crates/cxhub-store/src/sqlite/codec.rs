@@ -72,7 +72,9 @@ impl<'a, 'b> Cols<'a, 'b> {
     }
 
     pub(crate) fn key(&mut self) -> Result<Option<Key>, StoreError> {
-        self.text()?.map(|it| Key::parse(&it).map_err(corrupt)).transpose()
+        self.text()?
+            .map(|it| Key::parse(&it).map_err(corrupt))
+            .transpose()
     }
 
     pub(crate) fn required_key(&mut self) -> Result<Key, StoreError> {
@@ -84,7 +86,9 @@ impl<'a, 'b> Cols<'a, 'b> {
     }
 
     pub(crate) fn secs(&mut self) -> Result<Option<u32>, StoreError> {
-        self.int()?.map(|it| u32::try_from(it).map_err(|_| corrupt(format!("seconds {it}")))).transpose()
+        self.int()?
+            .map(|it| u32::try_from(it).map_err(|_| corrupt(format!("seconds {it}"))))
+            .transpose()
     }
 
     pub(crate) fn at(&mut self) -> Result<Option<Instant>, StoreError> {
@@ -103,18 +107,29 @@ impl<'a, 'b> Cols<'a, 'b> {
     }
 
     pub(crate) fn keys(&mut self) -> Result<Vec<Key>, StoreError> {
-        self.strings()?.iter().map(|it| Key::parse(it).map_err(corrupt)).collect()
+        self.strings()?
+            .iter()
+            .map(|it| Key::parse(it).map_err(corrupt))
+            .collect()
     }
 
     /// Reads a closed-vocabulary value with the enum's own parser.
-    pub(crate) fn parsed<T>(&mut self, parse: impl FnOnce(&str) -> Option<T>) -> Result<Option<T>, StoreError> {
+    pub(crate) fn parsed<T>(
+        &mut self,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<Option<T>, StoreError> {
         match self.text()? {
             None => Ok(None),
-            Some(text) => parse(&text).map(Some).ok_or_else(|| corrupt(format!("`{text}`"))),
+            Some(text) => parse(&text)
+                .map(Some)
+                .ok_or_else(|| corrupt(format!("`{text}`"))),
         }
     }
 
-    pub(crate) fn required<T>(&mut self, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, StoreError> {
+    pub(crate) fn required<T>(
+        &mut self,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<T, StoreError> {
         self.parsed(parse)?.ok_or_else(|| corrupt("missing value"))
     }
 }

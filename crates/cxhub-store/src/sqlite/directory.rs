@@ -15,7 +15,11 @@ use crate::{DirectoryBatch, DirectoryKind, DirectoryPage, KeyPage, StoreResult};
 
 impl SqliteStore {
     /// Upserts every entry of the batch; returns how many were written.
-    pub async fn upsert_directory(&self, tenant_pk: i64, batch: DirectoryBatch) -> StoreResult<usize> {
+    pub async fn upsert_directory(
+        &self,
+        tenant_pk: i64,
+        batch: DirectoryBatch,
+    ) -> StoreResult<usize> {
         self.write(move |ctx| {
             let conn = ctx.conn();
             for user in &batch.users {
@@ -67,8 +71,14 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn list_directory(&self, tenant_pk: i64, kind: DirectoryKind, page: KeyPage) -> StoreResult<DirectoryPage> {
-        self.read(move |conn| list(conn, tenant_pk, kind, &page)).await
+    pub async fn list_directory(
+        &self,
+        tenant_pk: i64,
+        kind: DirectoryKind,
+        page: KeyPage,
+    ) -> StoreResult<DirectoryPage> {
+        self.read(move |conn| list(conn, tenant_pk, kind, &page))
+            .await
     }
 }
 
@@ -130,9 +140,13 @@ fn upsert_queue(conn: &Connection, tenant_pk: i64, queue: &Queue) -> StoreResult
 }
 
 fn upsert_contact(conn: &Connection, tenant_pk: i64, contact: &Contact) -> StoreResult<()> {
-    let platform_ids: Vec<[&str; 2]> =
-        contact.platform_ids.iter().map(|it| [it.channel.as_str(), it.platform_id.as_str()]).collect();
-    let platform_ids = serde_json::to_string(&platform_ids).expect("pairs of strings always serialize");
+    let platform_ids: Vec<[&str; 2]> = contact
+        .platform_ids
+        .iter()
+        .map(|it| [it.channel.as_str(), it.platform_id.as_str()])
+        .collect();
+    let platform_ids =
+        serde_json::to_string(&platform_ids).expect("pairs of strings always serialize");
     conn.prepare_cached(
         "insert into contact (tenant_pk, id, name, phones, emails, address, channel, notes, contact_number, company_id,
          profile_url, social_profile_url, tags, platform_ids, created_at, updated_at, deleted_at) values (?1, ?2, ?3, ?4,
@@ -194,38 +208,85 @@ fn upsert_attribute(conn: &Connection, tenant_pk: i64, attribute: &Attribute) ->
     Ok(())
 }
 
-pub(crate) fn upsert_statuses(conn: &Connection, tenant_pk: i64, statuses: &[PresenceStatus]) -> StoreResult<()> {
+pub(crate) fn upsert_statuses(
+    conn: &Connection,
+    tenant_pk: i64,
+    statuses: &[PresenceStatus],
+) -> StoreResult<()> {
     let mut stmt = conn.prepare_cached(
         "insert into presence_status (tenant_pk, system_name, display_name, emoji, productive) values (?1, ?2, ?3, ?4, ?5)
          on conflict (tenant_pk, system_name) do update set display_name = excluded.display_name,
          emoji = excluded.emoji, productive = excluded.productive",
     )?;
     for status in statuses {
-        stmt.execute(params![tenant_pk, status.system_name.as_str(), status.display_name, status.emoji, status.productive])?;
+        stmt.execute(params![
+            tenant_pk,
+            status.system_name.as_str(),
+            status.display_name,
+            status.emoji,
+            status.productive
+        ])?;
     }
     Ok(())
 }
 
 /// Adds a status a change names to the catalogue, described from its name alone.
-pub(crate) fn ensure_status(conn: &Connection, tenant_pk: i64, system_name: &Key) -> StoreResult<()> {
+pub(crate) fn ensure_status(
+    conn: &Connection,
+    tenant_pk: i64,
+    system_name: &Key,
+) -> StoreResult<()> {
     let stub = PresenceStatus::stub(system_name.clone());
     conn.prepare_cached(
         "insert into presence_status (tenant_pk, system_name, display_name, emoji, productive)
          values (?1, ?2, ?3, '', 0) on conflict do nothing",
     )?
-    .execute(params![tenant_pk, stub.system_name.as_str(), stub.display_name])?;
+    .execute(params![
+        tenant_pk,
+        stub.system_name.as_str(),
+        stub.display_name
+    ])?;
     Ok(())
 }
 
-fn list(conn: &Connection, tenant_pk: i64, kind: DirectoryKind, page: &KeyPage) -> StoreResult<DirectoryPage> {
+fn list(
+    conn: &Connection,
+    tenant_pk: i64,
+    kind: DirectoryKind,
+    page: &KeyPage,
+) -> StoreResult<DirectoryPage> {
     let (table, key_column, columns) = match kind {
-        DirectoryKind::Users => ("user", "id", "id, name, first_name, last_name, email, phone, address, extension, auth_provider, auth_provider_id, created_at, updated_at, deleted_at"),
-        DirectoryKind::Queues => ("queue", "id", "id, name, sla_answer_secs, sla_target_pct, sla_first_response_secs, sla_resolution_secs, short_abandon_secs, created_at, updated_at"),
-        DirectoryKind::Contacts => ("contact", "id", "id, name, phones, emails, address, channel, notes, contact_number, company_id, profile_url, social_profile_url, tags, platform_ids, created_at, updated_at, deleted_at"),
+        DirectoryKind::Users => (
+            "user",
+            "id",
+            "id, name, first_name, last_name, email, phone, address, extension, auth_provider, auth_provider_id, created_at, updated_at, deleted_at",
+        ),
+        DirectoryKind::Queues => (
+            "queue",
+            "id",
+            "id, name, sla_answer_secs, sla_target_pct, sla_first_response_secs, sla_resolution_secs, short_abandon_secs, created_at, updated_at",
+        ),
+        DirectoryKind::Contacts => (
+            "contact",
+            "id",
+            "id, name, phones, emails, address, channel, notes, contact_number, company_id, profile_url, social_profile_url, tags, platform_ids, created_at, updated_at, deleted_at",
+        ),
         DirectoryKind::Tags => ("tag", "id", "id, name, position, created_at, updated_at"),
-        DirectoryKind::Categories => ("category", "id", "id, name, parent_id, position, created_at, updated_at"),
-        DirectoryKind::Attributes => ("attribute", "id", "id, system_name, display_name, kind, position, is_default, is_archived, is_required, is_unique, group_id, created_at, updated_at"),
-        DirectoryKind::PresenceStatuses => ("presence_status", "system_name", "system_name, display_name, emoji, productive"),
+        DirectoryKind::Categories => (
+            "category",
+            "id",
+            "id, name, parent_id, position, created_at, updated_at",
+        ),
+        DirectoryKind::Attributes => (
+            "attribute",
+            "id",
+            "id, system_name, display_name, kind, position, is_default, is_archived, is_required, is_unique, group_id, created_at, updated_at",
+        ),
+        DirectoryKind::PresenceStatuses => (
+            "presence_status",
+            "system_name",
+            "system_name, display_name, emoji, productive",
+        ),
     };
     let mut sql = format!("select {columns} from {table} where tenant_pk = ?");
     let mut args = vec![Value::Integer(tenant_pk)];
@@ -258,7 +319,12 @@ fn list(conn: &Connection, tenant_pk: i64, kind: DirectoryKind, page: &KeyPage) 
     Ok(out)
 }
 
-fn read_entry(out: &mut DirectoryPage, kind: DirectoryKind, id: Key, cols: &mut Cols<'_, '_>) -> StoreResult<()> {
+fn read_entry(
+    out: &mut DirectoryPage,
+    kind: DirectoryKind,
+    id: Key,
+    cols: &mut Cols<'_, '_>,
+) -> StoreResult<()> {
     match kind {
         DirectoryKind::Users => out.users.push(User {
             id,
@@ -338,8 +404,16 @@ fn read_contact(id: Key, cols: &mut Cols<'_, '_>) -> StoreResult<Contact> {
     let profile_url = cols.text()?;
     let social_profile_url = cols.text()?;
     let tags = cols.keys()?;
-    let pairs: Vec<[String; 2]> = serde_json::from_str(&cols.text()?.unwrap_or_else(|| "[]".to_owned())).map_err(codec::corrupt)?;
-    let platform_ids = pairs.into_iter().map(|[channel, platform_id]| PlatformIdentity { channel, platform_id }).collect();
+    let pairs: Vec<[String; 2]> =
+        serde_json::from_str(&cols.text()?.unwrap_or_else(|| "[]".to_owned()))
+            .map_err(codec::corrupt)?;
+    let platform_ids = pairs
+        .into_iter()
+        .map(|[channel, platform_id]| PlatformIdentity {
+            channel,
+            platform_id,
+        })
+        .collect();
     Ok(Contact {
         id,
         name,

@@ -1,7 +1,8 @@
 //! Interactions (every channel) with their call detail, legs and messages.
 
 use cxhub_model::call::{
-    AbandonStage, CallDetail, CallKind, CallLeg, CallType, LegStatus, Location, Media, Party, ReleaseParty,
+    AbandonStage, CallDetail, CallKind, CallLeg, CallType, LegStatus, Location, Media, Party,
+    ReleaseParty,
 };
 use cxhub_model::ids::{Key, RecordId};
 use cxhub_model::interaction::{
@@ -19,29 +20,96 @@ use crate::{Outcome, StoreError, StoreResult, Upserted};
 
 /// The columns after `id, tenant_pk`, in the order of [`values`] and [`read_row`].
 const COLUMNS: &[&str] = &[
-    "source", "external_id", "version", "channel", "direction", "status", "contact_id", "queue_id", "agent_id",
-    "first_assignee_id", "closed_assignee_id", "case_number", "case_ref", "room_id", "contact_platform_id",
-    "started_at", "ended_at", "closed_at", "first_response_secs", "first_replied_secs", "handled_secs",
-    "full_handled_secs", "wrap_up_form_id", "wrap_up_secs", "hold_secs", "resolution_secs", "full_resolution_secs",
-    "sla_status", "analysis_status", "disposition", "labels", "created_at", "updated_at", "deleted_at",
-    "caller_number", "caller_name", "caller_staff_id", "caller_is_staff", "caller_country", "caller_service_id",
-    "caller_city", "caller_province", "caller_region_code", "caller_subdivision", "callee_number", "callee_name",
-    "callee_staff_id", "callee_is_staff", "callee_country", "callee_service_id", "callee_city", "callee_province",
-    "callee_region_code", "callee_subdivision", "virtual_number", "extension", "department", "call_type",
-    "call_kind", "media", "bye_reason", "release_party", "recordings", "note", "session_id", "answered_at",
-    "queued_at", "wait_secs", "talk_secs", "hold_count", "transfer_count", "abandon_stage",
+    "source",
+    "external_id",
+    "version",
+    "channel",
+    "direction",
+    "status",
+    "contact_id",
+    "queue_id",
+    "agent_id",
+    "first_assignee_id",
+    "closed_assignee_id",
+    "case_number",
+    "case_ref",
+    "room_id",
+    "contact_platform_id",
+    "started_at",
+    "ended_at",
+    "closed_at",
+    "first_response_secs",
+    "first_replied_secs",
+    "handled_secs",
+    "full_handled_secs",
+    "wrap_up_form_id",
+    "wrap_up_secs",
+    "hold_secs",
+    "resolution_secs",
+    "full_resolution_secs",
+    "sla_status",
+    "analysis_status",
+    "disposition",
+    "labels",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "caller_number",
+    "caller_name",
+    "caller_staff_id",
+    "caller_is_staff",
+    "caller_country",
+    "caller_service_id",
+    "caller_city",
+    "caller_province",
+    "caller_region_code",
+    "caller_subdivision",
+    "callee_number",
+    "callee_name",
+    "callee_staff_id",
+    "callee_is_staff",
+    "callee_country",
+    "callee_service_id",
+    "callee_city",
+    "callee_province",
+    "callee_region_code",
+    "callee_subdivision",
+    "virtual_number",
+    "extension",
+    "department",
+    "call_type",
+    "call_kind",
+    "media",
+    "bye_reason",
+    "release_party",
+    "recordings",
+    "note",
+    "session_id",
+    "answered_at",
+    "queued_at",
+    "wait_secs",
+    "talk_secs",
+    "hold_count",
+    "transfer_count",
+    "abandon_stage",
 ];
 
 const LEG_COLUMNS: &str = "target_number, agent_id, added_at, ring_at, answered_at, ended_at, ring_secs, status, \
                            end_reason, fail_code, trunk";
 
 impl SqliteStore {
-    pub async fn upsert_interactions(&self, tenant_pk: i64, batch: Vec<Interaction>) -> StoreResult<Vec<Upserted>> {
+    pub async fn upsert_interactions(
+        &self,
+        tenant_pk: i64,
+        batch: Vec<Interaction>,
+    ) -> StoreResult<Vec<Upserted>> {
         self.write(move |ctx| {
             let now = Instant::now();
             let mut out = Vec::with_capacity(batch.len());
             for (idx, interaction) in batch.iter().enumerate() {
-                interaction.check().map_err(|err| StoreError::Invalid(err.within(&format!("[{idx}]"))))?;
+                interaction
+                    .check()
+                    .map_err(|err| StoreError::Invalid(err.within(&format!("[{idx}]"))))?;
                 out.push(upsert_one(ctx, tenant_pk, interaction, now)?);
             }
             Ok(out)
@@ -55,21 +123,37 @@ impl SqliteStore {
         filter: InteractionFilter,
         page: PageRequest,
     ) -> StoreResult<Page<Interaction>> {
-        self.read(move |conn| list(conn, tenant_pk, &filter, page)).await
+        self.read(move |conn| list(conn, tenant_pk, &filter, page))
+            .await
     }
 
-    pub async fn interaction(&self, tenant_pk: i64, id: RecordId) -> StoreResult<Option<Interaction>> {
+    pub async fn interaction(
+        &self,
+        tenant_pk: i64,
+        id: RecordId,
+    ) -> StoreResult<Option<Interaction>> {
         self.read(move |conn| {
-            let sql = format!("select id, {} from interaction where tenant_pk = ?1 and id = ?2", COLUMNS.join(", "));
+            let sql = format!(
+                "select id, {} from interaction where tenant_pk = ?1 and id = ?2",
+                COLUMNS.join(", ")
+            );
             let mut stmt = conn.prepare_cached(&sql)?;
-            let found = stmt.query_row(params![tenant_pk, id.get()], |row| Ok(read_row(row))).optional()?;
-            let Some(interaction) = found.transpose()? else { return Ok(None) };
+            let found = stmt
+                .query_row(params![tenant_pk, id.get()], |row| Ok(read_row(row)))
+                .optional()?;
+            let Some(interaction) = found.transpose()? else {
+                return Ok(None);
+            };
             Ok(Some(with_legs(conn, interaction)?))
         })
         .await
     }
 
-    pub async fn messages(&self, tenant_pk: i64, id: RecordId) -> StoreResult<Option<Vec<Message>>> {
+    pub async fn messages(
+        &self,
+        tenant_pk: i64,
+        id: RecordId,
+    ) -> StoreResult<Option<Vec<Message>>> {
         self.read(move |conn| {
             let exists: Option<i64> = conn
                 .prepare_cached("select id from interaction where tenant_pk = ?1 and id = ?2")?
@@ -84,25 +168,52 @@ impl SqliteStore {
     }
 }
 
-fn upsert_one(ctx: &mut WriteCtx, tenant_pk: i64, it: &Interaction, now: Instant) -> StoreResult<Upserted> {
+fn upsert_one(
+    ctx: &mut WriteCtx,
+    tenant_pk: i64,
+    it: &Interaction,
+    now: Instant,
+) -> StoreResult<Upserted> {
     ensure_references(ctx, tenant_pk, it)?;
     let conn = ctx.conn();
     let existing = upsert_key(conn, "interaction", tenant_pk, &it.source, &it.external_id)?;
     let mut row = values(it, now);
     let (id, outcome) = match existing {
-        Some((id, version)) if it.version == version => return Ok(Upserted { id, outcome: Outcome::Duplicate }),
-        Some((id, version)) if it.version < version => return Ok(Upserted { id, outcome: Outcome::Stale }),
+        Some((id, version)) if it.version == version => {
+            return Ok(Upserted {
+                id,
+                outcome: Outcome::Duplicate,
+            });
+        }
+        Some((id, version)) if it.version < version => {
+            return Ok(Upserted {
+                id,
+                outcome: Outcome::Stale,
+            });
+        }
         Some((id, _)) => {
-            let sets: Vec<String> = COLUMNS.iter().enumerate().map(|(idx, col)| format!("{col} = ?{}", idx + 1)).collect();
-            let sql = format!("update interaction set {} where id = ?{}", sets.join(", "), COLUMNS.len() + 1);
+            let sets: Vec<String> = COLUMNS
+                .iter()
+                .enumerate()
+                .map(|(idx, col)| format!("{col} = ?{}", idx + 1))
+                .collect();
+            let sql = format!(
+                "update interaction set {} where id = ?{}",
+                sets.join(", "),
+                COLUMNS.len() + 1
+            );
             row.push(Value::Integer(id.get()));
             conn.prepare_cached(&sql)?.execute(params_from_iter(row))?;
-            conn.prepare_cached("delete from call_leg where interaction_id = ?1")?.execute([id.get()])?;
-            conn.prepare_cached("delete from message where interaction_id = ?1")?.execute([id.get()])?;
+            conn.prepare_cached("delete from call_leg where interaction_id = ?1")?
+                .execute([id.get()])?;
+            conn.prepare_cached("delete from message where interaction_id = ?1")?
+                .execute([id.get()])?;
             (id, Outcome::Updated)
         }
         None => {
-            let marks: Vec<String> = (2..=COLUMNS.len() + 1).map(|idx| format!("?{idx}")).collect();
+            let marks: Vec<String> = (2..=COLUMNS.len() + 1)
+                .map(|idx| format!("?{idx}"))
+                .collect();
             let sql = format!(
                 "insert into interaction (tenant_pk, {}) values (?1, {})",
                 COLUMNS.join(", "),
@@ -110,7 +221,10 @@ fn upsert_one(ctx: &mut WriteCtx, tenant_pk: i64, it: &Interaction, now: Instant
             );
             row.insert(0, Value::Integer(tenant_pk));
             conn.prepare_cached(&sql)?.execute(params_from_iter(row))?;
-            (codec::record_id(conn.last_insert_rowid())?, Outcome::Created)
+            (
+                codec::record_id(conn.last_insert_rowid())?,
+                Outcome::Created,
+            )
         }
     };
     insert_children(conn, id, it)?;
@@ -129,9 +243,19 @@ fn ensure_references(ctx: &mut WriteCtx, tenant_pk: i64, it: &Interaction) -> St
     if let Some(contact) = &it.contact_id {
         ctx.ensure(tenant_pk, "contact", contact.as_str())?;
     }
-    let leg_agents = it.call.iter().flat_map(|call| call.legs.iter().filter_map(|leg| leg.agent_id.as_ref()));
-    let staff = it.call.iter().flat_map(|call| [&call.caller.staff_id, &call.callee.staff_id]).flatten();
-    let message_agents = it.messages.iter().filter_map(|message| message.agent_id.as_ref());
+    let leg_agents = it
+        .call
+        .iter()
+        .flat_map(|call| call.legs.iter().filter_map(|leg| leg.agent_id.as_ref()));
+    let staff = it
+        .call
+        .iter()
+        .flat_map(|call| [&call.caller.staff_id, &call.callee.staff_id])
+        .flatten();
+    let message_agents = it
+        .messages
+        .iter()
+        .filter_map(|message| message.agent_id.as_ref());
     for user in leg_agents.chain(staff).chain(message_agents) {
         ctx.ensure(tenant_pk, "user", user.as_str())?;
     }
@@ -140,7 +264,9 @@ fn ensure_references(ctx: &mut WriteCtx, tenant_pk: i64, it: &Interaction) -> St
 
 fn insert_children(conn: &Connection, id: RecordId, it: &Interaction) -> StoreResult<()> {
     if let Some(call) = &it.call {
-        let sql = format!("insert into call_leg (interaction_id, seq, {LEG_COLUMNS}) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+        let sql = format!(
+            "insert into call_leg (interaction_id, seq, {LEG_COLUMNS}) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+        );
         let mut stmt = conn.prepare_cached(&sql)?;
         for (seq, leg) in call.legs.iter().enumerate() {
             stmt.execute(params![
@@ -362,7 +488,9 @@ fn read_party(cols: &mut Cols<'_, '_>) -> StoreResult<Party> {
 }
 
 fn with_legs(conn: &Connection, mut it: Interaction) -> StoreResult<Interaction> {
-    let (Some(id), Some(call)) = (it.id, it.call.as_mut()) else { return Ok(it) };
+    let (Some(id), Some(call)) = (it.id, it.call.as_mut()) else {
+        return Ok(it);
+    };
     let sql = format!("select {LEG_COLUMNS} from call_leg where interaction_id = ?1 order by seq");
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query([id.get()])?;
@@ -386,8 +514,9 @@ fn with_legs(conn: &Connection, mut it: Interaction) -> StoreResult<Interaction>
 }
 
 fn read_messages(conn: &Connection, id: i64) -> StoreResult<Vec<Message>> {
-    let mut stmt =
-        conn.prepare_cached("select at, sender, agent_id, body from message where interaction_id = ?1 order by seq")?;
+    let mut stmt = conn.prepare_cached(
+        "select at, sender, agent_id, body from message where interaction_id = ?1 order by seq",
+    )?;
     let mut rows = stmt.query([id])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
@@ -402,8 +531,16 @@ fn read_messages(conn: &Connection, id: i64) -> StoreResult<Vec<Message>> {
     Ok(out)
 }
 
-fn list(conn: &Connection, tenant_pk: i64, filter: &InteractionFilter, page: PageRequest) -> StoreResult<Page<Interaction>> {
-    let mut sql = format!("select id, {} from interaction where tenant_pk = ?", COLUMNS.join(", "));
+fn list(
+    conn: &Connection,
+    tenant_pk: i64,
+    filter: &InteractionFilter,
+    page: PageRequest,
+) -> StoreResult<Page<Interaction>> {
+    let mut sql = format!(
+        "select id, {} from interaction where tenant_pk = ?",
+        COLUMNS.join(", ")
+    );
     let mut args: Vec<Value> = vec![Value::Integer(tenant_pk)];
     let mut cond = |clause: &str, values: Vec<Value>| {
         sql.push_str(" and ");
@@ -417,24 +554,46 @@ fn list(conn: &Connection, tenant_pk: i64, filter: &InteractionFilter, page: Pag
         cond("started_at < ?", vec![Value::Integer(to.as_millis())]);
     }
     if !filter.channels.is_empty() {
-        let values = filter.channels.iter().map(|it| Value::Text(it.as_str().to_owned())).collect();
+        let values = filter
+            .channels
+            .iter()
+            .map(|it| Value::Text(it.as_str().to_owned()))
+            .collect();
         cond(&in_list("channel", filter.channels.len()), values);
     }
     if !filter.directions.is_empty() {
-        let values = filter.directions.iter().map(|it| Value::Text(it.as_str().to_owned())).collect();
+        let values = filter
+            .directions
+            .iter()
+            .map(|it| Value::Text(it.as_str().to_owned()))
+            .collect();
         cond(&in_list("direction", filter.directions.len()), values);
     }
     if !filter.statuses.is_empty() {
-        let values = filter.statuses.iter().map(|it| Value::Text(it.as_str().to_owned())).collect();
+        let values = filter
+            .statuses
+            .iter()
+            .map(|it| Value::Text(it.as_str().to_owned()))
+            .collect();
         cond(&in_list("status", filter.statuses.len()), values);
     }
-    for (column, value) in [("agent_id", &filter.agent_id), ("queue_id", &filter.queue_id), ("contact_id", &filter.contact_id)] {
+    for (column, value) in [
+        ("agent_id", &filter.agent_id),
+        ("queue_id", &filter.queue_id),
+        ("contact_id", &filter.contact_id),
+    ] {
         if let Some(value) = value {
-            cond(&format!("{column} = ?"), vec![Value::Text(value.as_str().to_owned())]);
+            cond(
+                &format!("{column} = ?"),
+                vec![Value::Text(value.as_str().to_owned())],
+            );
         }
     }
     if let Some(number) = &filter.number {
-        cond("(caller_number = ? or callee_number = ?)", vec![Value::Text(number.clone()), Value::Text(number.clone())]);
+        cond(
+            "(caller_number = ? or callee_number = ?)",
+            vec![Value::Text(number.clone()), Value::Text(number.clone())],
+        );
     }
     if let Some(extension) = &filter.extension {
         cond("extension = ?", vec![Value::Text(extension.clone())]);
@@ -446,7 +605,11 @@ fn list(conn: &Connection, tenant_pk: i64, filter: &InteractionFilter, page: Pag
         // The first term bounds the index range; the second breaks ties on equal instants.
         cond(
             "started_at <= ? and (started_at < ? or id < ?)",
-            vec![Value::Integer(after.at), Value::Integer(after.at), Value::Integer(after.id)],
+            vec![
+                Value::Integer(after.at),
+                Value::Integer(after.at),
+                Value::Integer(after.id),
+            ],
         );
     }
     sql.push_str(" order by started_at desc, id desc limit ?");
@@ -458,8 +621,14 @@ fn list(conn: &Connection, tenant_pk: i64, filter: &InteractionFilter, page: Pag
     while let Some(row) = rows.next()? {
         items.push(read_row(row)?);
     }
-    let next = page_end(&mut items, page.limit, |it| Position { at: it.started_at.as_millis(), id: id_of(it.id) });
-    let items = items.into_iter().map(|it| with_legs(conn, it)).collect::<StoreResult<Vec<_>>>()?;
+    let next = page_end(&mut items, page.limit, |it| Position {
+        at: it.started_at.as_millis(),
+        id: id_of(it.id),
+    });
+    let items = items
+        .into_iter()
+        .map(|it| with_legs(conn, it))
+        .collect::<StoreResult<Vec<_>>>()?;
     Ok(Page { items, next })
 }
 
@@ -475,7 +644,11 @@ pub(crate) fn in_list(column: &str, n: usize) -> String {
 
 /// Trims the one extra row a list fetched and gives the position after the last kept row
 /// when that extra row showed more follow.
-pub(crate) fn page_end<T>(items: &mut Vec<T>, limit: usize, position: impl Fn(&T) -> Position) -> Option<Position> {
+pub(crate) fn page_end<T>(
+    items: &mut Vec<T>,
+    limit: usize,
+    position: impl Fn(&T) -> Position,
+) -> Option<Position> {
     if items.len() <= limit {
         return None;
     }

@@ -12,11 +12,22 @@ use super::{SqliteStore, directory, upsert_key};
 use crate::query::{Page, PageRequest, Position, PresenceFilter};
 use crate::{Outcome, StoreResult, Upserted};
 
-const COLUMNS: &str = "id, source, external_id, version, user_id, previous_status, new_status, reason, at";
+const COLUMNS: &str =
+    "id, source, external_id, version, user_id, previous_status, new_status, reason, at";
 
 impl SqliteStore {
-    pub async fn upsert_presence(&self, tenant_pk: i64, batch: Vec<PresenceChange>) -> StoreResult<Vec<Upserted>> {
-        self.write(move |ctx| batch.iter().map(|change| upsert_one(ctx, tenant_pk, change)).collect()).await
+    pub async fn upsert_presence(
+        &self,
+        tenant_pk: i64,
+        batch: Vec<PresenceChange>,
+    ) -> StoreResult<Vec<Upserted>> {
+        self.write(move |ctx| {
+            batch
+                .iter()
+                .map(|change| upsert_one(ctx, tenant_pk, change))
+                .collect()
+        })
+        .await
     }
 
     pub async fn list_presence(
@@ -25,11 +36,16 @@ impl SqliteStore {
         filter: PresenceFilter,
         page: PageRequest,
     ) -> StoreResult<Page<PresenceChange>> {
-        self.read(move |conn| list(conn, tenant_pk, &filter, page)).await
+        self.read(move |conn| list(conn, tenant_pk, &filter, page))
+            .await
     }
 }
 
-fn upsert_one(ctx: &mut WriteCtx, tenant_pk: i64, change: &PresenceChange) -> StoreResult<Upserted> {
+fn upsert_one(
+    ctx: &mut WriteCtx,
+    tenant_pk: i64,
+    change: &PresenceChange,
+) -> StoreResult<Upserted> {
     ctx.ensure(tenant_pk, "user", change.user_id.as_str())?;
     let conn = ctx.conn();
     for status in change.previous_status.iter().chain([&change.new_status]) {
@@ -43,16 +59,31 @@ fn upsert_one(ctx: &mut WriteCtx, tenant_pk: i64, change: &PresenceChange) -> St
         change.at.as_millis(),
         change.version,
     ];
-    match upsert_key(conn, "presence_change", tenant_pk, &change.source, &change.external_id)? {
-        Some((id, version)) if change.version == version => Ok(Upserted { id, outcome: Outcome::Duplicate }),
-        Some((id, version)) if change.version < version => Ok(Upserted { id, outcome: Outcome::Stale }),
+    match upsert_key(
+        conn,
+        "presence_change",
+        tenant_pk,
+        &change.source,
+        &change.external_id,
+    )? {
+        Some((id, version)) if change.version == version => Ok(Upserted {
+            id,
+            outcome: Outcome::Duplicate,
+        }),
+        Some((id, version)) if change.version < version => Ok(Upserted {
+            id,
+            outcome: Outcome::Stale,
+        }),
         Some((id, _)) => {
             conn.prepare_cached(
                 "update presence_change set user_id = ?1, previous_status = ?2, new_status = ?3, reason = ?4,
                  at = ?5, version = ?6 where id = ?7",
             )?
             .execute(params_from_iter(args.iter().copied().chain([&id.get() as &dyn rusqlite::ToSql])))?;
-            Ok(Upserted { id, outcome: Outcome::Updated })
+            Ok(Upserted {
+                id,
+                outcome: Outcome::Updated,
+            })
         }
         None => {
             conn.prepare_cached(
@@ -64,12 +95,20 @@ fn upsert_one(ctx: &mut WriteCtx, tenant_pk: i64, change: &PresenceChange) -> St
                 &change.source.as_str(),
                 &change.external_id.as_str(),
             ])))?;
-            Ok(Upserted { id: codec::record_id(conn.last_insert_rowid())?, outcome: Outcome::Created })
+            Ok(Upserted {
+                id: codec::record_id(conn.last_insert_rowid())?,
+                outcome: Outcome::Created,
+            })
         }
     }
 }
 
-fn list(conn: &Connection, tenant_pk: i64, filter: &PresenceFilter, page: PageRequest) -> StoreResult<Page<PresenceChange>> {
+fn list(
+    conn: &Connection,
+    tenant_pk: i64,
+    filter: &PresenceFilter,
+    page: PageRequest,
+) -> StoreResult<Page<PresenceChange>> {
     let mut sql = format!("select {COLUMNS} from presence_change where tenant_pk = ?");
     let mut args = vec![Value::Integer(tenant_pk)];
     if let Some(from) = filter.from {
@@ -87,11 +126,20 @@ fn list(conn: &Connection, tenant_pk: i64, filter: &PresenceFilter, page: PageRe
     if !filter.statuses.is_empty() {
         sql.push_str(" and ");
         sql.push_str(&in_list("new_status", filter.statuses.len()));
-        args.extend(filter.statuses.iter().map(|it| Value::Text(it.as_str().to_owned())));
+        args.extend(
+            filter
+                .statuses
+                .iter()
+                .map(|it| Value::Text(it.as_str().to_owned())),
+        );
     }
     if let Some(after) = page.after {
         sql.push_str(" and at <= ? and (at < ? or id < ?)");
-        args.extend([Value::Integer(after.at), Value::Integer(after.at), Value::Integer(after.id)]);
+        args.extend([
+            Value::Integer(after.at),
+            Value::Integer(after.at),
+            Value::Integer(after.id),
+        ]);
     }
     sql.push_str(" order by at desc, id desc limit ?");
     args.push(Value::Integer(page.limit as i64 + 1));

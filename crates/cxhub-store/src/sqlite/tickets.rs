@@ -19,12 +19,17 @@ const COLUMNS: &str = "id, number, source, external_id, version, title, descript
                        status, contact_id, creator_id, assignee_id, reason_to_assign, created_at, updated_at, deleted_at";
 
 impl SqliteStore {
-    pub async fn upsert_tickets(&self, tenant_pk: i64, batch: Vec<Ticket>) -> StoreResult<Vec<Upserted>> {
+    pub async fn upsert_tickets(
+        &self,
+        tenant_pk: i64,
+        batch: Vec<Ticket>,
+    ) -> StoreResult<Vec<Upserted>> {
         self.write(move |ctx| {
             let now = Instant::now();
             let mut out = Vec::with_capacity(batch.len());
             for (idx, ticket) in batch.iter().enumerate() {
-                let invalid = |err: FieldError| StoreError::Invalid(err.within(&format!("[{idx}]")));
+                let invalid =
+                    |err: FieldError| StoreError::Invalid(err.within(&format!("[{idx}]")));
                 ticket.check().map_err(invalid)?;
                 match upsert_one(ctx, tenant_pk, ticket, now) {
                     Err(StoreError::Invalid(err)) => return Err(invalid(err)),
@@ -36,20 +41,37 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn list_tickets(&self, tenant_pk: i64, filter: TicketFilter, page: PageRequest) -> StoreResult<Page<Ticket>> {
-        self.read(move |conn| list(conn, tenant_pk, &filter, page)).await
+    pub async fn list_tickets(
+        &self,
+        tenant_pk: i64,
+        filter: TicketFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Ticket>> {
+        self.read(move |conn| list(conn, tenant_pk, &filter, page))
+            .await
     }
 
     pub async fn ticket(&self, tenant_pk: i64, id: RecordId) -> StoreResult<Option<Ticket>> {
         self.read(move |conn| {
             let sql = format!("select {COLUMNS} from ticket where tenant_pk = ?1 and id = ?2");
-            let found = conn.prepare_cached(&sql)?.query_row(params![tenant_pk, id.get()], |row| Ok(read_row(row))).optional()?;
-            found.transpose()?.map(|ticket| with_children(conn, ticket)).transpose()
+            let found = conn
+                .prepare_cached(&sql)?
+                .query_row(params![tenant_pk, id.get()], |row| Ok(read_row(row)))
+                .optional()?;
+            found
+                .transpose()?
+                .map(|ticket| with_children(conn, ticket))
+                .transpose()
         })
         .await
     }
 
-    pub async fn delete_ticket(&self, tenant_pk: i64, id: RecordId, at: Instant) -> StoreResult<()> {
+    pub async fn delete_ticket(
+        &self,
+        tenant_pk: i64,
+        id: RecordId,
+        at: Instant,
+    ) -> StoreResult<()> {
         self.write(move |ctx| {
             let changed = ctx.conn().execute(
                 "update ticket set deleted_at = coalesce(deleted_at, ?1), updated_at = max(updated_at, ?1)
@@ -65,8 +87,16 @@ impl SqliteStore {
     }
 }
 
-fn upsert_one(ctx: &mut WriteCtx, tenant_pk: i64, ticket: &Ticket, now: Instant) -> StoreResult<Upserted> {
-    for user in [&ticket.creator_id, &ticket.assignee_id].into_iter().flatten() {
+fn upsert_one(
+    ctx: &mut WriteCtx,
+    tenant_pk: i64,
+    ticket: &Ticket,
+    now: Instant,
+) -> StoreResult<Upserted> {
+    for user in [&ticket.creator_id, &ticket.assignee_id]
+        .into_iter()
+        .flatten()
+    {
         ctx.ensure(tenant_pk, "user", user.as_str())?;
     }
     if let Some(contact) = &ticket.contact_id {
@@ -93,12 +123,34 @@ fn upsert_one(ctx: &mut WriteCtx, tenant_pk: i64, ticket: &Ticket, now: Instant)
         codec::key(ticket.assignee_id.as_ref()),
         codec::text(ticket.reason_to_assign.as_deref()),
         Value::Integer(ticket.created_at.as_millis()),
-        Value::Integer(ticket.updated_at.unwrap_or(now).max(ticket.created_at).as_millis()),
+        Value::Integer(
+            ticket
+                .updated_at
+                .unwrap_or(now)
+                .max(ticket.created_at)
+                .as_millis(),
+        ),
         codec::at(ticket.deleted_at),
     ];
-    let id = match upsert_key(conn, "ticket", tenant_pk, &ticket.source, &ticket.external_id)? {
-        Some((id, version)) if ticket.version == version => return Ok(Upserted { id, outcome: Outcome::Duplicate }),
-        Some((id, version)) if ticket.version < version => return Ok(Upserted { id, outcome: Outcome::Stale }),
+    let id = match upsert_key(
+        conn,
+        "ticket",
+        tenant_pk,
+        &ticket.source,
+        &ticket.external_id,
+    )? {
+        Some((id, version)) if ticket.version == version => {
+            return Ok(Upserted {
+                id,
+                outcome: Outcome::Duplicate,
+            });
+        }
+        Some((id, version)) if ticket.version < version => {
+            return Ok(Upserted {
+                id,
+                outcome: Outcome::Stale,
+            });
+        }
         Some((id, _)) => {
             let mut args = args;
             args.push(Value::Integer(id.get()));
@@ -109,10 +161,14 @@ fn upsert_one(ctx: &mut WriteCtx, tenant_pk: i64, ticket: &Ticket, now: Instant)
             )?
             .execute(params_from_iter(args))?;
             for table in ["ticket_tag", "ticket_category", "ticket_field"] {
-                conn.prepare_cached(&format!("delete from {table} where ticket_id = ?1"))?.execute([id.get()])?;
+                conn.prepare_cached(&format!("delete from {table} where ticket_id = ?1"))?
+                    .execute([id.get()])?;
             }
             insert_children(conn, id, ticket)?;
-            return Ok(Upserted { id, outcome: Outcome::Updated });
+            return Ok(Upserted {
+                id,
+                outcome: Outcome::Updated,
+            });
         }
         None => {
             let number = take_ticket_number(conn, tenant_pk)?;
@@ -134,7 +190,10 @@ fn upsert_one(ctx: &mut WriteCtx, tenant_pk: i64, ticket: &Ticket, now: Instant)
         }
     };
     insert_children(conn, id, ticket)?;
-    Ok(Upserted { id, outcome: Outcome::Created })
+    Ok(Upserted {
+        id,
+        outcome: Outcome::Created,
+    })
 }
 
 /// Takes the tenant's next ticket number. The counter row is updated in the creating
@@ -153,7 +212,9 @@ fn check_fields(conn: &Connection, tenant_pk: i64, fields: &[CustomField]) -> St
     for (idx, field) in fields.iter().enumerate() {
         let kind: Option<String> = conn
             .prepare_cached("select kind from attribute where tenant_pk = ?1 and id = ?2")?
-            .query_row(params![tenant_pk, field.attribute_id.as_str()], |row| row.get(0))
+            .query_row(params![tenant_pk, field.attribute_id.as_str()], |row| {
+                row.get(0)
+            })
             .optional()?;
         match kind.as_deref().map(AttributeType::parse) {
             None => {
@@ -167,7 +228,11 @@ fn check_fields(conn: &Connection, tenant_pk: i64, fields: &[CustomField]) -> St
             Some(Some(kind)) => {
                 return Err(StoreError::Invalid(FieldError::new(
                     format!("custom_fields[{idx}].value"),
-                    format!("attribute {} takes a {} value", field.attribute_id, kind.as_str()),
+                    format!(
+                        "attribute {} takes a {} value",
+                        field.attribute_id,
+                        kind.as_str()
+                    ),
                 )));
             }
             Some(None) => return Err(codec::corrupt("attribute kind")),
@@ -177,11 +242,14 @@ fn check_fields(conn: &Connection, tenant_pk: i64, fields: &[CustomField]) -> St
 }
 
 fn insert_children(conn: &Connection, id: RecordId, ticket: &Ticket) -> StoreResult<()> {
-    let mut stmt = conn.prepare_cached("insert into ticket_tag (ticket_id, seq, tag_id) values (?1, ?2, ?3)")?;
+    let mut stmt =
+        conn.prepare_cached("insert into ticket_tag (ticket_id, seq, tag_id) values (?1, ?2, ?3)")?;
     for (seq, tag) in ticket.tags.iter().enumerate() {
         stmt.execute(params![id.get(), seq as i64, tag.as_str()])?;
     }
-    let mut stmt = conn.prepare_cached("insert into ticket_category (ticket_id, seq, category_id) values (?1, ?2, ?3)")?;
+    let mut stmt = conn.prepare_cached(
+        "insert into ticket_category (ticket_id, seq, category_id) values (?1, ?2, ?3)",
+    )?;
     for (seq, category) in ticket.categories.iter().enumerate() {
         stmt.execute(params![id.get(), seq as i64, category.as_str()])?;
     }
@@ -198,7 +266,14 @@ fn insert_children(conn: &Connection, id: RecordId, ticket: &Ticket) -> StoreRes
             FieldValue::Boolean(boolean) => (None, None, Some(*boolean), None),
             FieldValue::Date(date) => (None, None, None, Some(date.to_string())),
         };
-        stmt.execute(params![id.get(), field.attribute_id.as_str(), text, number, boolean, date])?;
+        stmt.execute(params![
+            id.get(),
+            field.attribute_id.as_str(),
+            text,
+            number,
+            boolean,
+            date
+        ])?;
     }
     Ok(())
 }
@@ -232,8 +307,16 @@ fn read_row(row: &rusqlite::Row<'_>) -> StoreResult<Ticket> {
 
 fn with_children(conn: &Connection, mut ticket: Ticket) -> StoreResult<Ticket> {
     let id = ticket.id.map_or(0, RecordId::get);
-    ticket.tags = keys(conn, "select tag_id from ticket_tag where ticket_id = ?1 order by seq", id)?;
-    ticket.categories = keys(conn, "select category_id from ticket_category where ticket_id = ?1 order by seq", id)?;
+    ticket.tags = keys(
+        conn,
+        "select tag_id from ticket_tag where ticket_id = ?1 order by seq",
+        id,
+    )?;
+    ticket.categories = keys(
+        conn,
+        "select category_id from ticket_category where ticket_id = ?1 order by seq",
+        id,
+    )?;
     let mut stmt = conn.prepare_cached(
         "select f.attribute_id, a.kind, f.text_value, f.number_value, f.boolean_value, f.date_value
          from ticket_field f join ticket t on t.id = f.ticket_id
@@ -245,8 +328,12 @@ fn with_children(conn: &Connection, mut ticket: Ticket) -> StoreResult<Ticket> {
         let mut cols = Cols::new(row);
         let attribute_id = cols.required_key()?;
         let kind = cols.required(AttributeType::parse)?;
-        let (text, number, boolean, date): (Option<String>, Option<f64>, Option<bool>, Option<String>) =
-            (cols.get()?, cols.get()?, cols.get()?, cols.get()?);
+        let (text, number, boolean, date): (
+            Option<String>,
+            Option<f64>,
+            Option<bool>,
+            Option<String>,
+        ) = (cols.get()?, cols.get()?, cols.get()?, cols.get()?);
         let value = match kind {
             AttributeType::Text => text.map(FieldValue::Text),
             AttributeType::Number => number.map(FieldValue::Number),
@@ -254,7 +341,10 @@ fn with_children(conn: &Connection, mut ticket: Ticket) -> StoreResult<Ticket> {
             AttributeType::Date => date.and_then(|it| FieldValue::parse_date(&it).ok()),
         };
         let value = value.ok_or_else(|| codec::corrupt(format!("custom field {attribute_id}")))?;
-        ticket.custom_fields.push(CustomField { attribute_id, value });
+        ticket.custom_fields.push(CustomField {
+            attribute_id,
+            value,
+        });
     }
     Ok(ticket)
 }
@@ -269,7 +359,12 @@ fn keys(conn: &Connection, sql: &str, id: i64) -> StoreResult<Vec<Key>> {
     Ok(out)
 }
 
-fn list(conn: &Connection, tenant_pk: i64, filter: &TicketFilter, page: PageRequest) -> StoreResult<Page<Ticket>> {
+fn list(
+    conn: &Connection,
+    tenant_pk: i64,
+    filter: &TicketFilter,
+    page: PageRequest,
+) -> StoreResult<Page<Ticket>> {
     let mut sql = format!("select {COLUMNS} from ticket where tenant_pk = ?");
     let mut args = vec![Value::Integer(tenant_pk)];
     if let Some(from) = filter.from {
@@ -283,14 +378,27 @@ fn list(conn: &Connection, tenant_pk: i64, filter: &TicketFilter, page: PageRequ
     if !filter.statuses.is_empty() {
         sql.push_str(" and ");
         sql.push_str(&in_list("status", filter.statuses.len()));
-        args.extend(filter.statuses.iter().map(|it| Value::Text(it.as_str().to_owned())));
+        args.extend(
+            filter
+                .statuses
+                .iter()
+                .map(|it| Value::Text(it.as_str().to_owned())),
+        );
     }
     if !filter.priorities.is_empty() {
         sql.push_str(" and ");
         sql.push_str(&in_list("priority", filter.priorities.len()));
-        args.extend(filter.priorities.iter().map(|it| Value::Text(it.as_str().to_owned())));
+        args.extend(
+            filter
+                .priorities
+                .iter()
+                .map(|it| Value::Text(it.as_str().to_owned())),
+        );
     }
-    for (column, value) in [("assignee_id", &filter.assignee_id), ("contact_id", &filter.contact_id)] {
+    for (column, value) in [
+        ("assignee_id", &filter.assignee_id),
+        ("contact_id", &filter.contact_id),
+    ] {
         if let Some(value) = value {
             sql.push_str(&format!(" and {column} = ?"));
             args.push(Value::Text(value.as_str().to_owned()));
@@ -301,7 +409,11 @@ fn list(conn: &Connection, tenant_pk: i64, filter: &TicketFilter, page: PageRequ
     }
     if let Some(after) = page.after {
         sql.push_str(" and created_at <= ? and (created_at < ? or id < ?)");
-        args.extend([Value::Integer(after.at), Value::Integer(after.at), Value::Integer(after.id)]);
+        args.extend([
+            Value::Integer(after.at),
+            Value::Integer(after.at),
+            Value::Integer(after.id),
+        ]);
     }
     sql.push_str(" order by created_at desc, id desc limit ?");
     args.push(Value::Integer(page.limit as i64 + 1));
@@ -315,6 +427,9 @@ fn list(conn: &Connection, tenant_pk: i64, filter: &TicketFilter, page: PageRequ
         at: it.created_at.as_millis(),
         id: it.id.map_or(0, RecordId::get),
     });
-    let items = items.into_iter().map(|it| with_children(conn, it)).collect::<StoreResult<Vec<_>>>()?;
+    let items = items
+        .into_iter()
+        .map(|it| with_children(conn, it))
+        .collect::<StoreResult<Vec<_>>>()?;
     Ok(Page { items, next })
 }

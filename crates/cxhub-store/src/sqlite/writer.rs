@@ -35,7 +35,12 @@ impl WriteCtx {
 
     /// Ensures a directory row exists for `key`, creating a stub (key only) if needed.
     /// `table` is one of the directory tables keyed by `(tenant_pk, id)`.
-    pub(crate) fn ensure(&mut self, tenant_pk: i64, table: &'static str, key: &str) -> StoreResult<()> {
+    pub(crate) fn ensure(
+        &mut self,
+        tenant_pk: i64,
+        table: &'static str,
+        key: &str,
+    ) -> StoreResult<()> {
         let entry = (tenant_pk, table, key.to_owned());
         if self.known.contains(&entry) {
             return Ok(());
@@ -43,12 +48,20 @@ impl WriteCtx {
         let sql = match table {
             "user" => "insert into user (tenant_pk, id) values (?1, ?2) on conflict do nothing",
             "queue" => "insert into queue (tenant_pk, id) values (?1, ?2) on conflict do nothing",
-            "contact" => "insert into contact (tenant_pk, id) values (?1, ?2) on conflict do nothing",
-            "tag" => "insert into tag (tenant_pk, id, name) values (?1, ?2, ?2) on conflict do nothing",
-            "category" => "insert into category (tenant_pk, id, name) values (?1, ?2, ?2) on conflict do nothing",
+            "contact" => {
+                "insert into contact (tenant_pk, id) values (?1, ?2) on conflict do nothing"
+            }
+            "tag" => {
+                "insert into tag (tenant_pk, id, name) values (?1, ?2, ?2) on conflict do nothing"
+            }
+            "category" => {
+                "insert into category (tenant_pk, id, name) values (?1, ?2, ?2) on conflict do nothing"
+            }
             other => unreachable!("no stubs for table {other}"),
         };
-        self.conn.prepare_cached(sql)?.execute(rusqlite::params![tenant_pk, key])?;
+        self.conn
+            .prepare_cached(sql)?
+            .execute(rusqlite::params![tenant_pk, key])?;
         self.known.insert(entry);
         Ok(())
     }
@@ -69,7 +82,10 @@ impl Writer {
     pub(crate) fn start(conn: Connection) -> StoreResult<Writer> {
         conn.set_prepared_statement_cache_capacity(128);
         let (jobs, queue) = mpsc::channel::<Job>();
-        let ctx = WriteCtx { conn, known: HashSet::new() };
+        let ctx = WriteCtx {
+            conn,
+            known: HashSet::new(),
+        };
         // The writer thread ends when every `Writer` handle is dropped (the channel closes).
         std::thread::Builder::new()
             .name("cxhub-sqlite-writer".to_owned())
@@ -98,8 +114,12 @@ impl Writer {
             });
             Done { failed, answer }
         });
-        self.jobs.send(boxed).map_err(|_| StoreError::Database("the writer thread has stopped".into()))?;
-        answer.await.map_err(|_| StoreError::Database("the writer thread dropped a job".into()))?
+        self.jobs
+            .send(boxed)
+            .map_err(|_| StoreError::Database("the writer thread has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Database("the writer thread dropped a job".into()))?
     }
 }
 
@@ -149,7 +169,10 @@ fn run_group(ctx: &mut WriteCtx, group: Vec<Job>) {
         let _ = ctx.conn.execute_batch("rollback");
     }
     for answer in answers {
-        let err = commit.as_ref().err().map(|err| StoreError::Database(err.to_string().into()));
+        let err = commit
+            .as_ref()
+            .err()
+            .map(|err| StoreError::Database(err.to_string().into()));
         answer(err);
     }
 }

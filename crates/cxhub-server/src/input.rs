@@ -1,0 +1,201 @@
+//! Reading request input into typed values, with errors that name the field.
+//!
+//! Bodies go through [`ApiJson`]: a JSON content type is required and a decoding error
+//! names the path of the bad value (`[3].call.legs[0].status`). Query strings are read
+//! into a struct of optional strings that refuses unknown parameters, and then each
+//! parameter is parsed by a [`Checker`], which collects every bad parameter at once.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use cxhub_model::error::FieldError;
+use cxhub_model::ids::Key;
+use cxhub_model::time::Instant;
+use serde::de::DeserializeOwned;
+
+use crate::problem::ApiError;
+
+/// The most rows a list returns per page.
+pub const MAX_LIMIT: usize = 500;
+/// Rows per page when the client gives no `limit`.
+pub const DEFAULT_LIMIT: usize = 100;
+
+/// A JSON body, decoded with field paths in its errors.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|it| it.to_str().ok())
+            .and_then(|it| it.split(';').next())
+            .map(|it| {
+                let it = it.trim().to_ascii_lowercase();
+                it == "application/json" || it.ends_with("+json")
+            })
+            .unwrap_or(false);
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|err| {
+            ApiError::TooLarge(format!(
+                "the body could not be read: {}",
+                err.body_text().to_lowercase()
+            ))
+        })?;
+        decode_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Decodes JSON, naming the path of the first bad value.
+pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let field = match path.as_str() {
+            "." => "body".to_owned(),
+            _ => path,
+        };
+        ApiError::field(field, err.into_inner().to_string())
+    })
+}
+
+/// Reads a query string into `T` (a struct of optional strings that denies unknown fields).
+pub fn decode_query<T: DeserializeOwned>(query: Option<&str>) -> Result<T, ApiError> {
+    let deserializer =
+        serde_urlencoded::Deserializer::new(form_urlencoded_parse(query.unwrap_or("")));
+    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let message = err.into_inner().to_string();
+        match path.as_str() {
+            "." => ApiError::field("query", message),
+            _ => ApiError::field(path, message),
+        }
+    })
+}
+
+fn form_urlencoded_parse(query: &str) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(query.as_bytes())
+}
+
+/// Parses query parameters one by one and collects every error.
+#[derive(Default)]
+pub struct Checker {
+    errors: Vec<FieldError>,
+}
+
+impl Checker {
+    fn fail<T>(&mut self, field: &str, reason: impl Into<String>) -> Option<T> {
+        self.errors.push(FieldError::new(field, reason));
+        None
+    }
+
+    /// Records a parameter that is not acceptable for a reason of the caller's.
+    pub fn reject(&mut self, field: &str, reason: impl Into<String>) {
+        self.errors.push(FieldError::new(field, reason));
+    }
+
+    /// Ends checking: all parsed, or a 400 naming every bad parameter.
+    pub fn finish(self) -> Result<(), ApiError> {
+        match self.errors.is_empty() {
+            true => Ok(()),
+            false => Err(ApiError::Invalid(self.errors)),
+        }
+    }
+
+    pub fn instant(&mut self, field: &str, value: Option<&str>) -> Option<Instant> {
+        let value = present(value)?;
+        match Instant::parse_rfc3339(value) {
+            Ok(at) => Some(at),
+            Err(reason) => self.fail(field, reason),
+        }
+    }
+
+    pub fn key(&mut self, field: &str, value: Option<&str>) -> Option<Key> {
+        let value = present(value)?;
+        match Key::parse(value) {
+            Ok(key) => Some(key),
+            Err(reason) => self.fail(field, reason),
+        }
+    }
+
+    pub fn text(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let value = present(value)?;
+        match value.len() > 200 {
+            true => self.fail(field, "must be at most 200 bytes"),
+            false => Some(value.to_owned()),
+        }
+    }
+
+    pub fn boolean(&mut self, field: &str, value: Option<&str>) -> bool {
+        match present(value) {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => self
+                .fail(field, format!("`{other}` is not true or false"))
+                .unwrap_or(false),
+        }
+    }
+
+    /// `limit`: 1 to [`MAX_LIMIT`], [`DEFAULT_LIMIT`] when absent.
+    pub fn limit(&mut self, value: Option<&str>) -> usize {
+        let Some(value) = present(value) else {
+            return DEFAULT_LIMIT;
+        };
+        match value.parse::<usize>() {
+            Ok(limit) if (1..=MAX_LIMIT).contains(&limit) => limit,
+            _ => self
+                .fail("limit", format!("must be an integer from 1 to {MAX_LIMIT}"))
+                .unwrap_or(DEFAULT_LIMIT),
+        }
+    }
+
+    /// A comma-separated list of closed-vocabulary values.
+    pub fn list<T>(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        parse: impl Fn(&str) -> Option<T>,
+        expected: &str,
+    ) -> Vec<T> {
+        let Some(value) = present(value) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in value.split(',').map(str::trim) {
+            match parse(item) {
+                Some(it) => out.push(it),
+                None => {
+                    return self
+                        .fail(field, format!("`{item}` is not one of {expected}"))
+                        .unwrap_or_default();
+                }
+            }
+        }
+        out
+    }
+
+    /// `from` and `to`, with `to` after `from`.
+    pub fn range(
+        &mut self,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> (Option<Instant>, Option<Instant>) {
+        let from = self.instant("from", from);
+        let to = self.instant("to", to);
+        if let (Some(from), Some(to)) = (from, to)
+            && to <= from
+        {
+            self.fail::<()>("to", "must be after from");
+        }
+        (from, to)
+    }
+}
+
+/// An empty parameter (`?status=`) counts as absent.
+fn present(value: Option<&str>) -> Option<&str> {
+    value.filter(|it| !it.is_empty())
+}

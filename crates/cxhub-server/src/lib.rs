@@ -1,0 +1,164 @@
+//! cxhub's HTTP server.
+//!
+//! [`router`] builds the whole API as a value over an [`AppState`]; [`serve`] runs it on a
+//! listener the caller bound until a shutdown future completes, so tests own their port
+//! and their server's lifetime.
+//!
+//! Layout:
+//! - [`routes`]: one module per resource of the native API under `/v1`.
+//! - [`dto`]: the native wire types and their conversions to and from the model.
+//! - [`auth`]: bearer tokens to tenant scope and role, as extractors.
+//! - [`input`]: bodies and query strings into typed values, naming bad fields.
+//! - [`problem`]: errors as `application/problem+json`.
+//! - [`cursor`]: opaque keyset cursors.
+//! - [`openapi`]: the OpenAPI document, generated from the handlers and wire types.
+
+pub mod auth;
+pub mod cursor;
+pub mod dto;
+pub mod input;
+pub mod openapi;
+pub mod problem;
+pub mod routes;
+
+use std::future::Future;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use cxhub_store::Store;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+use crate::problem::ApiError;
+use crate::routes::{directory, presence, records, tenant, tickets};
+
+/// The largest request body accepted: a full batch of large records fits.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+/// The whole HTTP API.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/openapi.json", get(openapi::document))
+        .route(
+            "/v1/tenant",
+            get(tenant::get_tenant).patch(tenant::patch_tenant),
+        )
+        .route(
+            "/v1/tokens",
+            get(tenant::list_tokens).post(tenant::create_token),
+        )
+        .route(
+            "/v1/tokens/{id}",
+            axum::routing::delete(tenant::revoke_token),
+        )
+        .route(
+            "/v1/calls",
+            get(records::list_calls).post(records::upsert_calls),
+        )
+        .route("/v1/calls/{id}", get(records::get_call))
+        .route(
+            "/v1/interactions",
+            get(records::list_interactions).post(records::upsert_interactions),
+        )
+        .route("/v1/interactions/{id}", get(records::get_interaction))
+        .route(
+            "/v1/interactions/{id}/messages",
+            get(records::interaction_messages),
+        )
+        .route(
+            "/v1/presence",
+            get(presence::list_presence).post(presence::upsert_presence),
+        )
+        .route(
+            "/v1/tickets",
+            get(tickets::list_tickets).post(tickets::upsert_tickets),
+        )
+        .route(
+            "/v1/tickets/{id}",
+            get(tickets::get_ticket).delete(tickets::delete_ticket),
+        )
+        .route(
+            "/v1/users",
+            get(directory::list_users).post(directory::upsert_users),
+        )
+        .route("/v1/users/{id}", get(directory::get_user))
+        .route(
+            "/v1/queues",
+            get(directory::list_queues).post(directory::upsert_queues),
+        )
+        .route("/v1/queues/{id}", get(directory::get_queue))
+        .route(
+            "/v1/contacts",
+            get(directory::list_contacts).post(directory::upsert_contacts),
+        )
+        .route("/v1/contacts/{id}", get(directory::get_contact))
+        .route(
+            "/v1/tags",
+            get(directory::list_tags).post(directory::upsert_tags),
+        )
+        .route("/v1/tags/{id}", get(directory::get_tag))
+        .route(
+            "/v1/categories",
+            get(directory::list_categories).post(directory::upsert_categories),
+        )
+        .route("/v1/categories/{id}", get(directory::get_category))
+        .route(
+            "/v1/attributes",
+            get(directory::list_attributes).post(directory::upsert_attributes),
+        )
+        .route("/v1/attributes/{id}", get(directory::get_attribute))
+        .route(
+            "/v1/presence-statuses",
+            get(directory::list_presence_statuses).post(directory::upsert_presence_statuses),
+        )
+        .route(
+            "/v1/presence-statuses/{id}",
+            get(directory::get_presence_status),
+        )
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves the API on `listener` until `shutdown` completes, then finishes the requests
+/// in flight.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Liveness: answers when the server runs.
+#[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, description = "the server is up")))]
+async fn healthz() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "status": "ok" }))
+}
+
+async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::NotFound(format!("no route for {}", uri.path()))
+}
+
+async fn method_not_allowed(
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut response =
+        ApiError::NotFound(format!("{method} is not allowed on {}", uri.path())).into_response();
+    *response.status_mut() = axum::http::StatusCode::METHOD_NOT_ALLOWED;
+    response
+}

@@ -1,0 +1,61 @@
+//! The OpenAPI document, generated from the handlers' annotations and the wire types.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::dto::directory::{
+    AttributeBody, CategoryBody, ContactBody, PlatformIdBody, PresenceStatusBody, QueueBody,
+    TagBody, UserBody,
+};
+use crate::dto::interaction::{CallBody, InteractionBody, LegBody, MessageBody, PartyBody};
+use crate::dto::presence::PresenceBody;
+use crate::dto::ticket::{CustomFieldBody, TicketBody};
+use crate::dto::{DirectoryReport, UpsertReport, UpsertResult};
+use crate::problem::{Problem, ProblemField};
+use crate::routes::{directory, presence, records, tenant, tickets};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "cxhub native API", description = "Contact-center records: calls with legs, omnichannel interactions, presence and tickets."),
+    paths(
+        crate::healthz,
+        records::list_calls, records::get_call, records::upsert_calls,
+        records::list_interactions, records::get_interaction, records::interaction_messages, records::upsert_interactions,
+        presence::list_presence, presence::upsert_presence,
+        tickets::list_tickets, tickets::get_ticket, tickets::delete_ticket, tickets::upsert_tickets,
+        directory::list_users, directory::get_user, directory::upsert_users,
+        directory::list_queues, directory::get_queue, directory::upsert_queues,
+        directory::list_contacts, directory::get_contact, directory::upsert_contacts,
+        directory::list_tags, directory::get_tag, directory::upsert_tags,
+        directory::list_categories, directory::get_category, directory::upsert_categories,
+        directory::list_attributes, directory::get_attribute, directory::upsert_attributes,
+        directory::list_presence_statuses, directory::get_presence_status, directory::upsert_presence_statuses,
+        tenant::get_tenant, tenant::patch_tenant, tenant::list_tokens, tenant::create_token, tenant::revoke_token,
+    ),
+    components(schemas(
+        InteractionBody, CallBody, PartyBody, LegBody, MessageBody, PresenceBody, TicketBody, CustomFieldBody,
+        UserBody, QueueBody, ContactBody, PlatformIdBody, TagBody, CategoryBody, AttributeBody, PresenceStatusBody,
+        UpsertReport, UpsertResult, DirectoryReport, Problem, ProblemField,
+        tenant::TenantBody, tenant::TenantPatch, tenant::TokenBody, tenant::NewToken,
+    )),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// `GET /openapi.json`.
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

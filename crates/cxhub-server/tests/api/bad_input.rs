@@ -1,0 +1,180 @@
+//! Bad input gets 400 (or another 4xx) naming the field and the reason, never a 500.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{call, fields, spawn_app};
+
+#[tokio::test]
+async fn bad_query_parameters_are_named() {
+    let app = spawn_app().await;
+    let cases: &[(&str, &[&str])] = &[
+        ("/v1/calls?limit=0", &["limit"]),
+        ("/v1/calls?limit=501", &["limit"]),
+        ("/v1/calls?limit=ten", &["limit"]),
+        ("/v1/calls?from=yesterday", &["from"]),
+        ("/v1/calls?from=2026-11-20T09:00:00", &["from"]),
+        (
+            "/v1/calls?from=2026-11-21T00:00:00Z&to=2026-11-20T00:00:00Z",
+            &["to"],
+        ),
+        ("/v1/calls?status=lost", &["status"]),
+        ("/v1/calls?status=open", &["status"]),
+        (
+            "/v1/calls?direction=sideways&limit=0",
+            &["direction", "limit"],
+        ),
+        ("/v1/calls?channel=chat", &["channel"]),
+        ("/v1/calls?agnet=u-7", &["agnet"]),
+        ("/v1/calls?cursor=garbage", &["cursor"]),
+        ("/v1/calls?include_deleted=maybe", &["include_deleted"]),
+        ("/v1/interactions?channel=fax", &["channel"]),
+        ("/v1/presence?from=2026-13-01T00:00:00Z", &["from"]),
+        ("/v1/tickets?status=done", &["status"]),
+        ("/v1/tickets?priority=p1", &["priority"]),
+        ("/v1/users?limit=-1", &["limit"]),
+        ("/v1/calls/abc", &["id"]),
+    ];
+    for (path, expected) in cases {
+        let (status, body) = app.get(&app.acme.read, path).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert_eq!(body["type"], "urn:cxhub:problem:invalid-input", "{path}");
+        let mut got = fields(&body);
+        got.sort();
+        let mut want: Vec<String> = expected.iter().map(|it| (*it).to_owned()).collect();
+        want.sort();
+        assert_eq!(got, want, "{path}: {body}");
+        assert!(body["detail"].as_str().is_some_and(|it| !it.is_empty()));
+    }
+}
+
+#[tokio::test]
+async fn a_cursor_of_another_list_is_refused() {
+    let app = spawn_app().await;
+    app.post(
+        &app.acme.write,
+        "/v1/calls",
+        &json!([
+            call("a", "2026-11-20T09:00:00Z"),
+            call("b", "2026-11-20T09:01:00Z")
+        ]),
+    )
+    .await;
+    let (_, page) = app.get(&app.acme.read, "/v1/calls?limit=1").await;
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let (status, body) = app
+        .get(&app.acme.read, &format!("/v1/tickets?cursor={cursor}"))
+        .await;
+    assert_eq!((status, fields(&body)), (400, vec!["cursor".to_owned()]));
+}
+
+#[tokio::test]
+async fn bad_bodies_name_the_path_of_the_bad_value() {
+    let app = spawn_app().await;
+    let good = call("a", "2026-11-20T09:00:00Z");
+    let with = |edit: &dyn Fn(&mut Value)| {
+        let mut it = good.clone();
+        edit(&mut it);
+        json!([good.clone(), it])
+    };
+    let cases: Vec<(Value, &str)> = vec![
+        (with(&|it| it["status"] = json!("lost")), "[1].status"),
+        (with(&|it| it["status"] = json!("open")), "[1].status"),
+        (with(&|it| it["direction"] = json!(7)), "[1].direction"),
+        (
+            with(&|it| it["started_at"] = json!("noon")),
+            "[1].started_at",
+        ),
+        (
+            with(&|it| it["ended_at"] = json!("2026-11-20T08:00:00Z")),
+            "[1].ended_at",
+        ),
+        (with(&|it| it["external_id"] = json!("")), "[1].external_id"),
+        (with(&|it| it["agent_id"] = json!(" u-7")), "[1].agent_id"),
+        (
+            with(&|it| it["call"]["legs"][0]["status"] = json!("ringing")),
+            "[1].call.legs[0].status",
+        ),
+        (
+            with(&|it| it["call"]["legs"][0]["ring_at"] = json!("2026-11-20T09:00:30Z")),
+            "[1].call.legs[0].answered_at",
+        ),
+        (
+            with(&|it| it["call"]["talk_secs"] = json!(-5)),
+            "[1].call.talk_secs",
+        ),
+        (
+            with(&|it| it["call"]["media"] = json!("hologram")),
+            "[1].call.media",
+        ),
+        (with(&|it| it["surprise"] = json!(true)), "[1]"),
+        (with(&|it| it["call"] = Value::Null), "[1].call"),
+        (with(&|it| it["channel"] = json!("chat")), "[1].channel"),
+        (json!({"not": "an array"}), "body"),
+    ];
+    for (body, field) in cases {
+        let (status, problem) = app.post(&app.acme.write, "/v1/calls", &body).await;
+        assert_eq!(status, 400, "{field}: {problem}");
+        let got = fields(&problem);
+        assert!(
+            got.iter().any(|it| it == field || it.starts_with(field)),
+            "wanted {field}, got {got:?}: {problem}"
+        );
+    }
+    // Nothing of a refused batch was stored, not even its good record.
+    assert_eq!(app.walk(&app.acme.read, "/v1/calls").await.len(), 0);
+}
+
+#[tokio::test]
+async fn malformed_json_and_wrong_content_types_are_4xx() {
+    let app = spawn_app().await;
+    let url = format!("{}/v1/calls", app.base);
+    let response = app
+        .client
+        .post(&url)
+        .bearer_auth(&app.acme.write)
+        .header("content-type", "application/json")
+        .body("[{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let response = app
+        .client
+        .post(&url)
+        .bearer_auth(&app.acme.write)
+        .header("content-type", "text/csv")
+        .body("a,b")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 415);
+    let response = app
+        .client
+        .put(&url)
+        .bearer_auth(&app.acme.write)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let (status, _) = app.get(&app.acme.read, "/v1/nothing-here").await;
+    assert_eq!(status, 404);
+    let tickets = json!([{"source": "desk", "external_id": "t1", "title": "x",
+        "custom_fields": [{"attribute_id": "cf_due", "type": "date", "value": "2025/10/23"}]}]);
+    let (status, body) = app.post(&app.acme.write, "/v1/tickets", &tickets).await;
+    assert_eq!(
+        (status, fields(&body)),
+        (400, vec!["[0].custom_fields[0].value".to_owned()]),
+        "{body}"
+    );
+    let tickets = json!([{"source": "desk", "external_id": "t1", "title": "  "}]);
+    let (status, body) = app.post(&app.acme.write, "/v1/tickets", &tickets).await;
+    assert_eq!(
+        (status, fields(&body)),
+        (400, vec!["[0].title".to_owned()]),
+        "{body}"
+    );
+}

@@ -1,0 +1,8 @@
+//! HTTP tests of the native API: a real SQLite file, a real server on a loopback port.
+
+mod auth;
+mod bad_input;
+mod helpers;
+mod pagination;
+mod records;
+mod tickets;
