@@ -6,9 +6,13 @@ pub mod records;
 pub mod tenant;
 pub mod tickets;
 
+use axum::Json;
 use cxhub_model::error::FieldError;
 use cxhub_model::ids::RecordId;
+use cxhub_store::query::{Page, Position};
 
+use crate::cursor;
+use crate::dto::List;
 use crate::problem::ApiError;
 
 /// The most records one batch upsert takes.
@@ -49,5 +53,21 @@ pub fn record_id(text: &str) -> Result<RecordId, ApiError> {
             "id",
             format!("`{text}` is not a record id (a positive integer)"),
         )
+    })
+}
+
+/// The keyset position a `cursor` parameter names in `list`; none for the first page.
+pub fn position(list: &str, cursor_param: Option<&str>) -> Result<Option<Position>, ApiError> {
+    cursor_param
+        .filter(|it| !it.is_empty())
+        .map(|it| cursor::decode(list, it))
+        .transpose()
+}
+
+/// Answers a page of `list` in wire form, with the cursor of the next page.
+pub fn page_body<T, B>(list: &str, page: &Page<T>, to_body: impl Fn(&T) -> B) -> Json<List<B>> {
+    Json(List {
+        data: page.items.iter().map(to_body).collect(),
+        next_cursor: page.next.map(|it| cursor::encode(list, it)),
     })
 }

@@ -9,12 +9,11 @@ use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::auth::{CanRead, CanWrite};
-use crate::cursor;
 use crate::dto::presence::PresenceBody;
 use crate::dto::{List, UpsertReport};
 use crate::input::{ApiJson, Checker, decode_query};
 use crate::problem::ApiError;
-use crate::routes::convert_batch;
+use crate::routes::{convert_batch, page_body, position};
 
 /// Filters of the presence list. The list is newest first.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -55,12 +54,7 @@ pub async fn list_presence(
     );
     let limit = check.limit(q.limit.as_deref());
     check.finish()?;
-    let after = q
-        .cursor
-        .as_deref()
-        .filter(|it| !it.is_empty())
-        .map(|it| cursor::decode("presence", it))
-        .transpose()?;
+    let after = position("presence", q.cursor.as_deref())?;
     let filter = PresenceFilter {
         from,
         to,
@@ -71,10 +65,7 @@ pub async fn list_presence(
         .store
         .list_presence(&scope, filter, PageRequest { after, limit })
         .await?;
-    Ok(Json(List {
-        data: page.items.iter().map(PresenceBody::from_model).collect(),
-        next_cursor: page.next.map(|it| cursor::encode("presence", it)),
-    }))
+    Ok(page_body("presence", &page, PresenceBody::from_model))
 }
 
 /// Upserts a batch of presence changes.

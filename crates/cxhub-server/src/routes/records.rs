@@ -10,12 +10,11 @@ use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::auth::{CanRead, CanWrite};
-use crate::cursor;
 use crate::dto::interaction::{InteractionBody, MessageBody};
 use crate::dto::{List, UpsertReport};
 use crate::input::{ApiJson, Checker, decode_query};
 use crate::problem::ApiError;
-use crate::routes::{convert_batch, record_id};
+use crate::routes::{convert_batch, page_body, position, record_id};
 
 /// Filters of the call and interaction lists. Lists are newest first.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -104,12 +103,7 @@ fn parse_query(
     filter.include_deleted = check.boolean("include_deleted", q.include_deleted.as_deref());
     let limit = check.limit(q.limit.as_deref());
     check.finish()?;
-    let after = q
-        .cursor
-        .as_deref()
-        .filter(|it| !it.is_empty())
-        .map(|it| cursor::decode(list, it))
-        .transpose()?;
+    let after = position(list, q.cursor.as_deref())?;
     Ok((filter, PageRequest { after, limit }))
 }
 
@@ -121,10 +115,7 @@ async fn list(
 ) -> Result<Json<List<InteractionBody>>, ApiError> {
     let (filter, page) = parse_query(list, query)?;
     let page = state.store.list_interactions(scope, filter, page).await?;
-    Ok(Json(List {
-        data: page.items.iter().map(InteractionBody::from_model).collect(),
-        next_cursor: page.next.map(|it| cursor::encode(list, it)),
-    }))
+    Ok(page_body(list, &page, InteractionBody::from_model))
 }
 
 /// Lists calls (voice interactions) with their legs, newest first.

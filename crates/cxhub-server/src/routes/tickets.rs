@@ -11,12 +11,11 @@ use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::auth::{CanRead, CanWrite};
-use crate::cursor;
 use crate::dto::ticket::TicketBody;
 use crate::dto::{List, UpsertReport};
 use crate::input::{ApiJson, Checker, decode_query};
 use crate::problem::ApiError;
-use crate::routes::{convert_batch, record_id};
+use crate::routes::{convert_batch, page_body, position, record_id};
 
 /// Filters of the ticket list. The list is newest first by creation.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -73,20 +72,12 @@ pub async fn list_tickets(
     };
     let limit = check.limit(q.limit.as_deref());
     check.finish()?;
-    let after = q
-        .cursor
-        .as_deref()
-        .filter(|it| !it.is_empty())
-        .map(|it| cursor::decode("tickets", it))
-        .transpose()?;
+    let after = position("tickets", q.cursor.as_deref())?;
     let page = state
         .store
         .list_tickets(&scope, filter, PageRequest { after, limit })
         .await?;
-    Ok(Json(List {
-        data: page.items.iter().map(TicketBody::from_model).collect(),
-        next_cursor: page.next.map(|it| cursor::encode("tickets", it)),
-    }))
+    Ok(page_body("tickets", &page, TicketBody::from_model))
 }
 
 /// Gets one ticket, deleted or not.
