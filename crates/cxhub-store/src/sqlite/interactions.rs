@@ -1,5 +1,7 @@
 //! Interactions (every channel) with their call detail, legs and messages.
 
+use std::sync::LazyLock;
+
 use cxhub_model::call::{
     AbandonStage, CallDetail, CallKind, CallLeg, CallType, LegStatus, Location, Media, Party,
     ReleaseParty,
@@ -94,8 +96,42 @@ const COLUMNS: &[&str] = &[
     "abandon_stage",
 ];
 
-const LEG_COLUMNS: &str = "target_number, agent_id, added_at, ring_at, answered_at, ended_at, ring_secs, status, \
-                           end_reason, fail_code, trunk";
+/// `select id, <COLUMNS> from interaction`, built once.
+static SELECT: LazyLock<String> =
+    LazyLock::new(|| format!("select id, {} from interaction", COLUMNS.join(", ")));
+
+/// The insert of a new row: `tenant_pk` is `?1`, the columns follow.
+static INSERT: LazyLock<String> = LazyLock::new(|| {
+    let marks: Vec<String> = (2..=COLUMNS.len() + 1)
+        .map(|idx| format!("?{idx}"))
+        .collect();
+    format!(
+        "insert into interaction (tenant_pk, {}) values (?1, {})",
+        COLUMNS.join(", "),
+        marks.join(", ")
+    )
+});
+
+/// The update of every column; the row's id is the last parameter.
+static UPDATE: LazyLock<String> = LazyLock::new(|| {
+    let sets: Vec<String> = COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(idx, col)| format!("{col} = ?{}", idx + 1))
+        .collect();
+    format!(
+        "update interaction set {} where id = ?{}",
+        sets.join(", "),
+        COLUMNS.len() + 1
+    )
+});
+
+const LEG_INSERT: &str = "insert into call_leg (interaction_id, seq, target_number, agent_id, added_at, \
+    ring_at, answered_at, ended_at, ring_secs, status, end_reason, fail_code, trunk) \
+    values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+const LEG_SELECT: &str = "select target_number, agent_id, added_at, ring_at, answered_at, ended_at, ring_secs, \
+    status, end_reason, fail_code, trunk from call_leg where interaction_id = ?1 order by seq";
 
 impl SqliteStore {
     pub async fn upsert_interactions(
@@ -133,10 +169,7 @@ impl SqliteStore {
         id: RecordId,
     ) -> StoreResult<Option<Interaction>> {
         self.read(move |conn| {
-            let sql = format!(
-                "select id, {} from interaction where tenant_pk = ?1 and id = ?2",
-                COLUMNS.join(", ")
-            );
+            let sql = format!("{} where tenant_pk = ?1 and id = ?2", *SELECT);
             let mut stmt = conn.prepare_cached(&sql)?;
             let found = stmt
                 .query_row(params![tenant_pk, id.get()], |row| Ok(read_row(row)))
@@ -192,18 +225,9 @@ fn upsert_one(
             });
         }
         Some((id, _)) => {
-            let sets: Vec<String> = COLUMNS
-                .iter()
-                .enumerate()
-                .map(|(idx, col)| format!("{col} = ?{}", idx + 1))
-                .collect();
-            let sql = format!(
-                "update interaction set {} where id = ?{}",
-                sets.join(", "),
-                COLUMNS.len() + 1
-            );
             row.push(Value::Integer(id.get()));
-            conn.prepare_cached(&sql)?.execute(params_from_iter(row))?;
+            conn.prepare_cached(&UPDATE)?
+                .execute(params_from_iter(row))?;
             conn.prepare_cached("delete from call_leg where interaction_id = ?1")?
                 .execute([id.get()])?;
             conn.prepare_cached("delete from message where interaction_id = ?1")?
@@ -211,16 +235,9 @@ fn upsert_one(
             (id, Outcome::Updated)
         }
         None => {
-            let marks: Vec<String> = (2..=COLUMNS.len() + 1)
-                .map(|idx| format!("?{idx}"))
-                .collect();
-            let sql = format!(
-                "insert into interaction (tenant_pk, {}) values (?1, {})",
-                COLUMNS.join(", "),
-                marks.join(", ")
-            );
             row.insert(0, Value::Integer(tenant_pk));
-            conn.prepare_cached(&sql)?.execute(params_from_iter(row))?;
+            conn.prepare_cached(&INSERT)?
+                .execute(params_from_iter(row))?;
             (
                 codec::record_id(conn.last_insert_rowid())?,
                 Outcome::Created,
@@ -264,10 +281,7 @@ fn ensure_references(ctx: &mut WriteCtx, tenant_pk: i64, it: &Interaction) -> St
 
 fn insert_children(conn: &Connection, id: RecordId, it: &Interaction) -> StoreResult<()> {
     if let Some(call) = &it.call {
-        let sql = format!(
-            "insert into call_leg (interaction_id, seq, {LEG_COLUMNS}) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut stmt = conn.prepare_cached(LEG_INSERT)?;
         for (seq, leg) in call.legs.iter().enumerate() {
             stmt.execute(params![
                 id.get(),
@@ -491,8 +505,7 @@ fn with_legs(conn: &Connection, mut it: Interaction) -> StoreResult<Interaction>
     let (Some(id), Some(call)) = (it.id, it.call.as_mut()) else {
         return Ok(it);
     };
-    let sql = format!("select {LEG_COLUMNS} from call_leg where interaction_id = ?1 order by seq");
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(LEG_SELECT)?;
     let mut rows = stmt.query([id.get()])?;
     while let Some(row) = rows.next()? {
         let mut cols = Cols::new(row);
@@ -537,10 +550,7 @@ fn list(
     filter: &InteractionFilter,
     page: PageRequest,
 ) -> StoreResult<Page<Interaction>> {
-    let mut sql = format!(
-        "select id, {} from interaction where tenant_pk = ?",
-        COLUMNS.join(", ")
-    );
+    let mut sql = format!("{} where tenant_pk = ?", *SELECT);
     let mut args: Vec<Value> = vec![Value::Integer(tenant_pk)];
     let mut cond = |clause: &str, values: Vec<Value>| {
         sql.push_str(" and ");
