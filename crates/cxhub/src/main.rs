@@ -1,0 +1,231 @@
+//! The `cxhub` command: serve the API, manage tenants and tokens, fill a database with a
+//! simulated contact center.
+//!
+//! The subcommand names and flags are a contract that the README, the docs and users'
+//! scripts rely on; change them only with those.
+
+mod simulate;
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use cxhub_model::ids::Key;
+use cxhub_model::time::Zone;
+use cxhub_server::AppState;
+use cxhub_store::tokens::Role;
+use cxhub_store::{NewTenant, Store};
+
+#[derive(Parser)]
+#[command(
+    name = "cxhub",
+    version,
+    about = "One self-hosted server for contact-center records"
+)]
+struct Cli {
+    /// The database: a SQLite file path (created if missing) or a sqlite:// URL.
+    #[arg(long, global = true, env = "CXHUB_DB", default_value = "./cxhub.db")]
+    db: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API until SIGINT or SIGTERM.
+    Serve {
+        /// The address to listen on.
+        #[arg(long, env = "CXHUB_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Manage tenants.
+    Tenant {
+        #[command(subcommand)]
+        command: TenantCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Fill the database with a simulated contact center (creates the tenant if missing).
+    Simulate(simulate::Args),
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+}
+
+#[derive(Subcommand)]
+enum TenantCommand {
+    /// Create a tenant.
+    Create {
+        /// The tenant id, such as `acme`.
+        id: String,
+        /// The IANA time zone local date-times are read in by default.
+        #[arg(long, default_value = "UTC")]
+        timezone: String,
+        /// A display name; defaults to the id.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token and print it (only the token) on stdout. It is shown only once.
+    Create {
+        #[arg(long)]
+        tenant: String,
+        /// read, write or admin.
+        #[arg(long)]
+        role: String,
+        /// A note on what the token is for.
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// List tokens (never their secrets).
+    List {
+        /// Only this tenant's tokens.
+        #[arg(long)]
+        tenant: Option<String>,
+    },
+    /// Revoke a token by its id (`tok_…`, as `token list` shows).
+    Revoke { id: String },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CXHUB_LOG")
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+    let runtime = tokio::runtime::Runtime::new().context("could not start the async runtime")?;
+    runtime.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let store = Store::open(&cli.db)
+        .await
+        .with_context(|| format!("could not open the database {}", cli.db))?;
+    match cli.command {
+        Command::Serve { listen } => serve(store, listen).await,
+        Command::Tenant {
+            command: TenantCommand::Create { id, timezone, name },
+        } => {
+            let id = Key::parse(&id).map_err(|reason| anyhow::anyhow!("tenant id {reason}"))?;
+            let timezone =
+                Zone::parse(&timezone).map_err(|reason| anyhow::anyhow!("--timezone: {reason}"))?;
+            let name = name.unwrap_or_else(|| id.as_str().to_owned());
+            let tenant = store
+                .create_tenant(NewTenant { id, name, timezone })
+                .await?;
+            eprintln!("created tenant {} ({})", tenant.id, tenant.timezone.name());
+            Ok(())
+        }
+        Command::Token { command } => token(&store, command).await,
+        Command::Simulate(args) => simulate::run(&store, args).await,
+        Command::Migrate => {
+            eprintln!("database {} is at the current schema", cli.db);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(store: Store, listen: SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("could not listen on {listen}"))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "cxhub listening on http://{address}");
+    cxhub_server::serve(listener, AppState { store }, shutdown_signal()).await?;
+    tracing::info!("cxhub stopped");
+    Ok(())
+}
+
+/// Completes on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => (),
+        () = terminate => (),
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn token(store: &Store, command: TokenCommand) -> anyhow::Result<()> {
+    match command {
+        TokenCommand::Create {
+            tenant,
+            role,
+            label,
+        } => {
+            let Some(role) = Role::parse(&role) else {
+                bail!("--role must be read, write or admin, not `{role}`")
+            };
+            let tenant =
+                Key::parse(&tenant).map_err(|reason| anyhow::anyhow!("--tenant {reason}"))?;
+            let (info, token) = match store.create_token(&tenant, role, label).await {
+                Err(cxhub_store::StoreError::NotFound) => {
+                    bail!("no tenant `{tenant}`; create it with `cxhub tenant create {tenant}`")
+                }
+                other => other?,
+            };
+            eprintln!(
+                "created token {} for tenant {} with role {}",
+                info.id,
+                info.tenant,
+                info.role.as_str()
+            );
+            println!("{token}");
+            Ok(())
+        }
+        TokenCommand::List { tenant } => {
+            let tenant = tenant
+                .map(|it| Key::parse(&it))
+                .transpose()
+                .map_err(|reason| anyhow::anyhow!("--tenant {reason}"))?;
+            println!(
+                "{:<14} {:<16} {:<6} {:<25} {:<25} label",
+                "id", "tenant", "role", "created", "revoked"
+            );
+            for info in store.list_tokens(tenant.as_ref()).await? {
+                println!(
+                    "{:<14} {:<16} {:<6} {:<25} {:<25} {}",
+                    info.id,
+                    info.tenant,
+                    info.role.as_str(),
+                    info.created_at.to_rfc3339(),
+                    info.revoked_at
+                        .map_or_else(|| "-".to_owned(), |it| it.to_rfc3339()),
+                    info.label.unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        TokenCommand::Revoke { id } => {
+            match store.revoke_token(&id, None).await {
+                Err(cxhub_store::StoreError::NotFound) => bail!("no token with id `{id}`"),
+                other => other?,
+            }
+            eprintln!("revoked token {id}");
+            Ok(())
+        }
+    }
+}

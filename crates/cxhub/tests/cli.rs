@@ -1,0 +1,244 @@
+//! The `cxhub` binary end to end, as a user runs it from the README.
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn cxhub(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cxhub"))
+        .args(args)
+        .env("CXHUB_DB", db)
+        .env_remove("CXHUB_LISTEN")
+        .output()
+        .unwrap()
+}
+
+fn ok(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// A running `cxhub serve` on a free port, stopped with SIGTERM when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(db: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cxhub"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("CXHUB_DB", db)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = BufReader::new(stderr).lines();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("serve exited before listening")
+                .unwrap();
+            if let Some(at) = line.find("listening on http://") {
+                let rest = &line[at + "listening on ".len()..];
+                break rest.split_whitespace().next().unwrap().to_owned();
+            }
+        };
+        // Keep draining the log so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, base }
+    }
+
+    fn terminate(&mut self) -> std::process::ExitStatus {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn get(base: &str, token: &str, path: &str) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .get(format!("{base}{path}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_new_user_simulates_serves_and_queries() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cxhub.db");
+    ok(&cxhub(
+        &db,
+        &["tenant", "create", "acme", "--timezone", "Asia/Singapore"],
+    ));
+    let refused = cxhub(&db, &["tenant", "create", "acme"]);
+    assert!(
+        !refused.status.success(),
+        "a second tenant with the same id is refused"
+    );
+    let refused = cxhub(&db, &["tenant", "create", "bad", "--timezone", "Mars/Base"]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("timezone"));
+
+    let summary = ok(&cxhub(
+        &db,
+        &[
+            "simulate",
+            "--tenant",
+            "demo",
+            "--days",
+            "2",
+            "--calls-per-day",
+            "300",
+            "--start",
+            "2026-11-16",
+        ],
+    ));
+    assert!(
+        summary.is_empty(),
+        "simulate prints its summary on stderr, not stdout"
+    );
+    let stdout = ok(&cxhub(
+        &db,
+        &["token", "create", "--tenant", "demo", "--role", "read"],
+    ));
+    let token = stdout.trim();
+    assert!(
+        token.starts_with("cxh_") && !token.contains(char::is_whitespace),
+        "stdout is only the token: {stdout:?}"
+    );
+    let other = ok(&cxhub(
+        &db,
+        &["token", "create", "--tenant", "acme", "--role", "read"],
+    ))
+    .trim()
+    .to_owned();
+    let missing = cxhub(
+        &db,
+        &["token", "create", "--tenant", "nobody", "--role", "read"],
+    );
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no tenant"));
+    let listed = ok(&cxhub(&db, &["token", "list", "--tenant", "demo"]));
+    assert!(
+        listed.contains("demo") && !listed.contains(token),
+        "token list never shows secrets"
+    );
+
+    let mut server = Server::start(&db);
+    let (status, calls) = get(&server.base, token, "/v1/calls?limit=5").await;
+    assert_eq!(status, 200);
+    let calls = calls["data"].as_array().unwrap().clone();
+    assert_eq!(calls.len(), 5);
+    assert!(calls.iter().all(|it| it["call"]["legs"].is_array()));
+    let (_, abandoned) = get(&server.base, token, "/v1/calls?status=abandoned&limit=500").await;
+    assert!(
+        !abandoned["data"].as_array().unwrap().is_empty(),
+        "a simulated center has abandoned calls"
+    );
+    let (_, chats) = get(&server.base, token, "/v1/interactions?channel=chat&limit=1").await;
+    assert_eq!(chats["data"][0]["channel"], "chat");
+    for path in [
+        "/v1/presence?limit=1",
+        "/v1/tickets?limit=1",
+        "/v1/users?limit=1",
+        "/v1/queues",
+        "/v1/contacts?limit=1",
+    ] {
+        let (status, body) = get(&server.base, token, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            !body["data"].as_array().unwrap().is_empty(),
+            "{path} is empty"
+        );
+    }
+    let (_, others) = get(&server.base, &other, "/v1/calls").await;
+    assert!(
+        others["data"].as_array().unwrap().is_empty(),
+        "another tenant sees none of demo's calls"
+    );
+
+    let status = server.terminate();
+    assert!(status.success(), "serve exits cleanly on SIGTERM: {status}");
+}
+
+/// The bar: a walk over 100k simulated calls returns each exactly once.
+#[tokio::test]
+async fn a_walk_over_100k_simulated_calls_returns_each_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cxhub.db");
+    let output = cxhub(
+        &db,
+        &[
+            "simulate",
+            "--tenant",
+            "big",
+            "--days",
+            "50",
+            "--calls-per-day",
+            "2600",
+            "--agents",
+            "26",
+            "--start",
+            "2026-01-05",
+        ],
+    );
+    ok(&output);
+    let summary = String::from_utf8_lossy(&output.stderr).into_owned();
+    let simulated: usize = summary
+        .split("for tenant big: ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|it| it.parse().ok())
+        .unwrap_or_else(|| panic!("no call count in {summary:?}"));
+    assert!(simulated >= 100_000, "only {simulated} calls simulated");
+    let token = ok(&cxhub(
+        &db,
+        &["token", "create", "--tenant", "big", "--role", "read"],
+    ))
+    .trim()
+    .to_owned();
+
+    let server = Server::start(&db);
+    let mut seen = HashSet::new();
+    let mut pages = 0;
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(cursor) => format!("/v1/calls?limit=500&cursor={cursor}"),
+            None => "/v1/calls?limit=500".to_owned(),
+        };
+        let (status, page) = get(&server.base, &token, &path).await;
+        assert_eq!(status, 200, "{page}");
+        for item in page["data"].as_array().unwrap() {
+            assert!(
+                seen.insert(item["id"].as_str().unwrap().to_owned()),
+                "call {} came twice",
+                item["id"]
+            );
+        }
+        pages += 1;
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), simulated, "{pages} pages");
+}
