@@ -202,6 +202,16 @@ impl Store {
         }
     }
 
+    pub async fn count_interactions(
+        &self,
+        scope: &TenantScope,
+        filter: InteractionFilter,
+    ) -> StoreResult<u64> {
+        match self {
+            Store::Sqlite(store) => store.count_interactions(scope.pk, filter).await,
+        }
+    }
+
     pub async fn interaction(
         &self,
         scope: &TenantScope,
@@ -243,6 +253,16 @@ impl Store {
         }
     }
 
+    pub async fn count_presence(
+        &self,
+        scope: &TenantScope,
+        filter: PresenceFilter,
+    ) -> StoreResult<u64> {
+        match self {
+            Store::Sqlite(store) => store.count_presence(scope.pk, filter).await,
+        }
+    }
+
     pub async fn upsert_tickets(
         &self,
         scope: &TenantScope,
@@ -261,6 +281,16 @@ impl Store {
     ) -> StoreResult<Page<Ticket>> {
         match self {
             Store::Sqlite(store) => store.list_tickets(scope.pk, filter, page).await,
+        }
+    }
+
+    pub async fn count_tickets(
+        &self,
+        scope: &TenantScope,
+        filter: TicketFilter,
+    ) -> StoreResult<u64> {
+        match self {
+            Store::Sqlite(store) => store.count_tickets(scope.pk, filter).await,
         }
     }
 
@@ -292,6 +322,17 @@ impl Store {
         }
     }
 
+    /// Directory entries by key, of several kinds at once (to fill a page's nested objects).
+    pub async fn lookup(
+        &self,
+        scope: &TenantScope,
+        keys: DirectoryKeys,
+    ) -> StoreResult<DirectoryPage> {
+        match self {
+            Store::Sqlite(store) => store.lookup(scope.pk, keys).await,
+        }
+    }
+
     pub async fn list_directory(
         &self,
         scope: &TenantScope,
@@ -314,6 +355,18 @@ pub struct DirectoryBatch {
     pub categories: Vec<Category>,
     pub attributes: Vec<Attribute>,
     pub presence_statuses: Vec<PresenceStatus>,
+}
+
+/// Keys to look up, by directory kind.
+#[derive(Debug, Clone, Default)]
+pub struct DirectoryKeys {
+    pub users: Vec<Key>,
+    pub queues: Vec<Key>,
+    pub contacts: Vec<Key>,
+    pub tags: Vec<Key>,
+    pub categories: Vec<Key>,
+    pub attributes: Vec<Key>,
+    pub presence_statuses: Vec<Key>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

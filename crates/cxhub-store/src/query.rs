@@ -21,8 +21,30 @@ pub struct Position {
 #[derive(Debug, Clone, Copy)]
 pub struct PageRequest {
     pub after: Option<Position>,
+    /// Rows to skip after `after` (or from the start): for dialects that page by number.
+    pub offset: usize,
     /// Rows to return; the caller bounds it.
     pub limit: usize,
+}
+
+impl PageRequest {
+    /// The page after a position (the first page when `None`).
+    pub fn after(after: Option<Position>, limit: usize) -> PageRequest {
+        PageRequest {
+            after,
+            offset: 0,
+            limit,
+        }
+    }
+
+    /// The page that skips `offset` rows from the start.
+    pub fn offset(offset: usize, limit: usize) -> PageRequest {
+        PageRequest {
+            after: None,
+            offset,
+            limit,
+        }
+    }
 }
 
 /// One page of a list, with the position to continue from when more rows may follow.

@@ -13,6 +13,7 @@ mod codec;
 mod directory;
 mod interactions;
 mod presence;
+mod sql;
 mod tickets;
 mod writer;
 

@@ -177,10 +177,7 @@ async fn a_failed_job_does_not_undo_the_jobs_committed_with_it() {
         .list_interactions(
             &scope,
             InteractionFilter::default(),
-            PageRequest {
-                after: None,
-                limit: 500,
-            },
+            PageRequest::after(None, 500),
         )
         .await
         .unwrap();
@@ -287,7 +284,7 @@ proptest! {
             let mut got = Vec::new();
             let mut after = None;
             loop {
-                let page = store.list_interactions(&scope, filter.clone(), PageRequest { after, limit }).await.unwrap();
+                let page = store.list_interactions(&scope, filter.clone(), PageRequest::after(after, limit)).await.unwrap();
                 prop_assert!(page.items.len() <= limit);
                 got.extend(page.items.iter().map(|it| it.external_id.as_str().to_owned()));
                 match page.next {
@@ -295,8 +292,21 @@ proptest! {
                     None => break,
                 }
             }
-            Ok(got)
+            let count = store.count_interactions(&scope, filter.clone()).await.unwrap();
+            let mut by_offset = Vec::new();
+            loop {
+                let request = PageRequest::offset(by_offset.len(), limit);
+                let page = store.list_interactions(&scope, filter.clone(), request).await.unwrap();
+                if page.items.is_empty() {
+                    break;
+                }
+                by_offset.extend(page.items.iter().map(|it| it.external_id.as_str().to_owned()));
+            }
+            Ok((got, count, by_offset))
         })?;
+        let (got, count, by_offset) = got;
+        prop_assert_eq!(count as usize, want.len());
+        prop_assert_eq!(&by_offset, &want);
         prop_assert_eq!(got, want);
     }
 }

@@ -63,7 +63,7 @@ pub async fn list_presence(
     };
     let page = state
         .store
-        .list_presence(&scope, filter, PageRequest { after, limit })
+        .list_presence(&scope, filter, PageRequest::after(after, limit))
         .await?;
     Ok(page_body("presence", &page, PresenceBody::from_model))
 }

@@ -104,7 +104,7 @@ fn parse_query(
     let limit = check.limit(q.limit.as_deref());
     check.finish()?;
     let after = position(list, q.cursor.as_deref())?;
-    Ok((filter, PageRequest { after, limit }))
+    Ok((filter, PageRequest::after(after, limit)))
 }
 
 async fn list(

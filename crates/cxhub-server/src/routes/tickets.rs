@@ -75,7 +75,7 @@ pub async fn list_tickets(
     let after = position("tickets", q.cursor.as_deref())?;
     let page = state
         .store
-        .list_tickets(&scope, filter, PageRequest { after, limit })
+        .list_tickets(&scope, filter, PageRequest::after(after, limit))
         .await?;
     Ok(page_body("tickets", &page, TicketBody::from_model))
 }

@@ -10,8 +10,7 @@ use rusqlite::{Connection, params, params_from_iter};
 
 use super::SqliteStore;
 use super::codec::{self, Cols};
-use super::interactions::in_list;
-use crate::{DirectoryBatch, DirectoryKind, DirectoryPage, KeyPage, StoreResult};
+use crate::{DirectoryBatch, DirectoryKeys, DirectoryKind, DirectoryPage, KeyPage, StoreResult};
 
 impl SqliteStore {
     /// Upserts every entry of the batch; returns how many were written.
@@ -67,6 +66,45 @@ impl SqliteStore {
                 + batch.categories.len()
                 + batch.attributes.len()
                 + batch.presence_statuses.len())
+        })
+        .await
+    }
+
+    /// The entries with the given keys, of several kinds, in one read. Keys with no
+    /// entry are left out.
+    pub async fn lookup(&self, tenant_pk: i64, keys: DirectoryKeys) -> StoreResult<DirectoryPage> {
+        self.read(move |conn| {
+            let mut out = DirectoryPage::default();
+            let kinds = [
+                (DirectoryKind::Users, keys.users),
+                (DirectoryKind::Queues, keys.queues),
+                (DirectoryKind::Contacts, keys.contacts),
+                (DirectoryKind::Tags, keys.tags),
+                (DirectoryKind::Categories, keys.categories),
+                (DirectoryKind::Attributes, keys.attributes),
+                (DirectoryKind::PresenceStatuses, keys.presence_statuses),
+            ];
+            for (kind, mut ids) in kinds {
+                ids.sort();
+                ids.dedup();
+                // SQLite takes at most 32766 parameters; a page never names that many.
+                for chunk in ids.chunks(500) {
+                    let page = KeyPage {
+                        after: None,
+                        limit: chunk.len(),
+                        ids: Some(chunk.to_vec()),
+                    };
+                    let found = list(conn, tenant_pk, kind, &page)?;
+                    out.users.extend(found.users);
+                    out.queues.extend(found.queues);
+                    out.contacts.extend(found.contacts);
+                    out.tags.extend(found.tags);
+                    out.categories.extend(found.categories);
+                    out.attributes.extend(found.attributes);
+                    out.presence_statuses.extend(found.presence_statuses);
+                }
+            }
+            Ok(out)
         })
         .await
     }
@@ -296,7 +334,10 @@ fn list(
     }
     if let Some(ids) = &page.ids {
         sql.push_str(" and ");
-        sql.push_str(&in_list(key_column, ids.len()));
+        sql.push_str(&format!(
+            "{key_column} in ({})",
+            vec!["?"; ids.len()].join(", ")
+        ));
         args.extend(ids.iter().map(|it| Value::Text(it.as_str().to_owned())));
     }
     sql.push_str(&format!(" order by {key_column} limit ?"));

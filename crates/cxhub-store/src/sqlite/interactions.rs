@@ -15,6 +15,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use super::codec::{self, Cols};
+use super::sql::{Where, page_end};
 use super::writer::WriteCtx;
 use super::{SqliteStore, upsert_key};
 use crate::query::{InteractionFilter, Page, PageRequest, Position};
@@ -160,6 +161,16 @@ impl SqliteStore {
         page: PageRequest,
     ) -> StoreResult<Page<Interaction>> {
         self.read(move |conn| list(conn, tenant_pk, &filter, page))
+            .await
+    }
+
+    /// How many interactions match `filter`.
+    pub async fn count_interactions(
+        &self,
+        tenant_pk: i64,
+        filter: InteractionFilter,
+    ) -> StoreResult<u64> {
+        self.read(move |conn| conditions(tenant_pk, &filter).count(conn, "interaction"))
             .await
     }
 
@@ -544,124 +555,57 @@ fn read_messages(conn: &Connection, id: i64) -> StoreResult<Vec<Message>> {
     Ok(out)
 }
 
+fn conditions(tenant_pk: i64, filter: &InteractionFilter) -> Where {
+    let mut cond = Where::tenant(tenant_pk);
+    if let Some(from) = filter.from {
+        cond.and("started_at >= ?", [Value::Integer(from.as_millis())]);
+    }
+    if let Some(to) = filter.to {
+        cond.and("started_at < ?", [Value::Integer(to.as_millis())]);
+    }
+    cond.and_in(
+        "channel",
+        filter.channels.iter().map(|it| it.as_str().to_owned()),
+    );
+    cond.and_in(
+        "direction",
+        filter.directions.iter().map(|it| it.as_str().to_owned()),
+    );
+    cond.and_in(
+        "status",
+        filter.statuses.iter().map(|it| it.as_str().to_owned()),
+    );
+    cond.and_eq("agent_id", filter.agent_id.as_ref().map(Key::as_str));
+    cond.and_eq("queue_id", filter.queue_id.as_ref().map(Key::as_str));
+    cond.and_eq("contact_id", filter.contact_id.as_ref().map(Key::as_str));
+    if let Some(number) = &filter.number {
+        cond.and(
+            "(caller_number = ? or callee_number = ?)",
+            [Value::Text(number.clone()), Value::Text(number.clone())],
+        );
+    }
+    cond.and_eq("extension", filter.extension.as_deref());
+    if !filter.include_deleted {
+        cond.and("deleted_at is null", []);
+    }
+    cond
+}
+
 fn list(
     conn: &Connection,
     tenant_pk: i64,
     filter: &InteractionFilter,
     page: PageRequest,
 ) -> StoreResult<Page<Interaction>> {
-    let mut sql = format!("{} where tenant_pk = ?", *SELECT);
-    let mut args: Vec<Value> = vec![Value::Integer(tenant_pk)];
-    let mut cond = |clause: &str, values: Vec<Value>| {
-        sql.push_str(" and ");
-        sql.push_str(clause);
-        args.extend(values);
-    };
-    if let Some(from) = filter.from {
-        cond("started_at >= ?", vec![Value::Integer(from.as_millis())]);
-    }
-    if let Some(to) = filter.to {
-        cond("started_at < ?", vec![Value::Integer(to.as_millis())]);
-    }
-    if !filter.channels.is_empty() {
-        let values = filter
-            .channels
-            .iter()
-            .map(|it| Value::Text(it.as_str().to_owned()))
-            .collect();
-        cond(&in_list("channel", filter.channels.len()), values);
-    }
-    if !filter.directions.is_empty() {
-        let values = filter
-            .directions
-            .iter()
-            .map(|it| Value::Text(it.as_str().to_owned()))
-            .collect();
-        cond(&in_list("direction", filter.directions.len()), values);
-    }
-    if !filter.statuses.is_empty() {
-        let values = filter
-            .statuses
-            .iter()
-            .map(|it| Value::Text(it.as_str().to_owned()))
-            .collect();
-        cond(&in_list("status", filter.statuses.len()), values);
-    }
-    for (column, value) in [
-        ("agent_id", &filter.agent_id),
-        ("queue_id", &filter.queue_id),
-        ("contact_id", &filter.contact_id),
-    ] {
-        if let Some(value) = value {
-            cond(
-                &format!("{column} = ?"),
-                vec![Value::Text(value.as_str().to_owned())],
-            );
-        }
-    }
-    if let Some(number) = &filter.number {
-        cond(
-            "(caller_number = ? or callee_number = ?)",
-            vec![Value::Text(number.clone()), Value::Text(number.clone())],
-        );
-    }
-    if let Some(extension) = &filter.extension {
-        cond("extension = ?", vec![Value::Text(extension.clone())]);
-    }
-    if !filter.include_deleted {
-        cond("deleted_at is null", vec![]);
-    }
-    if let Some(after) = page.after {
-        // The first term bounds the index range; the second breaks ties on equal instants.
-        cond(
-            "started_at <= ? and (started_at < ? or id < ?)",
-            vec![
-                Value::Integer(after.at),
-                Value::Integer(after.at),
-                Value::Integer(after.id),
-            ],
-        );
-    }
-    sql.push_str(" order by started_at desc, id desc limit ?");
-    args.push(Value::Integer(page.limit as i64 + 1));
-
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(args))?;
-    let mut items = Vec::with_capacity(page.limit + 1);
-    while let Some(row) = rows.next()? {
-        items.push(read_row(row)?);
-    }
+    let mut items =
+        conditions(tenant_pk, filter).page(conn, &SELECT, "started_at", page, read_row)?;
     let next = page_end(&mut items, page.limit, |it| Position {
         at: it.started_at.as_millis(),
-        id: id_of(it.id),
+        id: it.id.map_or(0, RecordId::get),
     });
     let items = items
         .into_iter()
         .map(|it| with_legs(conn, it))
         .collect::<StoreResult<Vec<_>>>()?;
     Ok(Page { items, next })
-}
-
-fn id_of(id: Option<RecordId>) -> i64 {
-    id.map_or(0, RecordId::get)
-}
-
-/// `column in (?, ?, …)` with `n` placeholders.
-pub(crate) fn in_list(column: &str, n: usize) -> String {
-    let marks = vec!["?"; n].join(", ");
-    format!("{column} in ({marks})")
-}
-
-/// Trims the one extra row a list fetched and gives the position after the last kept row
-/// when that extra row showed more follow.
-pub(crate) fn page_end<T>(
-    items: &mut Vec<T>,
-    limit: usize,
-    position: impl Fn(&T) -> Position,
-) -> Option<Position> {
-    if items.len() <= limit {
-        return None;
-    }
-    items.truncate(limit);
-    items.last().map(position)
 }

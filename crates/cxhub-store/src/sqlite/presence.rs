@@ -6,7 +6,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, params, params_from_iter};
 
 use super::codec::{self, Cols};
-use super::interactions::{in_list, page_end};
+use super::sql::{Where, page_end};
 use super::writer::WriteCtx;
 use super::{SqliteStore, directory, upsert_key};
 use crate::query::{Page, PageRequest, Position, PresenceFilter};
@@ -28,6 +28,12 @@ impl SqliteStore {
                 .collect()
         })
         .await
+    }
+
+    /// How many presence changes match `filter`.
+    pub async fn count_presence(&self, tenant_pk: i64, filter: PresenceFilter) -> StoreResult<u64> {
+        self.read(move |conn| conditions(tenant_pk, &filter).count(conn, "presence_change"))
+            .await
     }
 
     pub async fn list_presence(
@@ -103,52 +109,32 @@ fn upsert_one(
     }
 }
 
+fn conditions(tenant_pk: i64, filter: &PresenceFilter) -> Where {
+    let mut cond = Where::tenant(tenant_pk);
+    if let Some(from) = filter.from {
+        cond.and("at >= ?", [Value::Integer(from.as_millis())]);
+    }
+    if let Some(to) = filter.to {
+        cond.and("at < ?", [Value::Integer(to.as_millis())]);
+    }
+    cond.and_eq("user_id", filter.user_id.as_ref().map(Key::as_str));
+    cond.and_in(
+        "new_status",
+        filter.statuses.iter().map(|it| it.as_str().to_owned()),
+    );
+    cond
+}
+
 fn list(
     conn: &Connection,
     tenant_pk: i64,
     filter: &PresenceFilter,
     page: PageRequest,
 ) -> StoreResult<Page<PresenceChange>> {
-    let mut sql = format!("select {COLUMNS} from presence_change where tenant_pk = ?");
-    let mut args = vec![Value::Integer(tenant_pk)];
-    if let Some(from) = filter.from {
-        sql.push_str(" and at >= ?");
-        args.push(Value::Integer(from.as_millis()));
-    }
-    if let Some(to) = filter.to {
-        sql.push_str(" and at < ?");
-        args.push(Value::Integer(to.as_millis()));
-    }
-    if let Some(user) = &filter.user_id {
-        sql.push_str(" and user_id = ?");
-        args.push(Value::Text(user.as_str().to_owned()));
-    }
-    if !filter.statuses.is_empty() {
-        sql.push_str(" and ");
-        sql.push_str(&in_list("new_status", filter.statuses.len()));
-        args.extend(
-            filter
-                .statuses
-                .iter()
-                .map(|it| Value::Text(it.as_str().to_owned())),
-        );
-    }
-    if let Some(after) = page.after {
-        sql.push_str(" and at <= ? and (at < ? or id < ?)");
-        args.extend([
-            Value::Integer(after.at),
-            Value::Integer(after.at),
-            Value::Integer(after.id),
-        ]);
-    }
-    sql.push_str(" order by at desc, id desc limit ?");
-    args.push(Value::Integer(page.limit as i64 + 1));
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(args))?;
-    let mut items = Vec::new();
-    while let Some(row) = rows.next()? {
+    let select = format!("select {COLUMNS} from presence_change");
+    let mut items = conditions(tenant_pk, filter).page(conn, &select, "at", page, |row| {
         let mut cols = Cols::new(row);
-        items.push(PresenceChange {
+        Ok(PresenceChange {
             id: Some(codec::record_id(cols.get()?)?),
             source: cols.required_key()?,
             external_id: cols.required_key()?,
@@ -158,8 +144,8 @@ fn list(
             new_status: cols.required_key()?,
             reason: cols.text()?,
             at: cols.required_at()?,
-        });
-    }
+        })
+    })?;
     let next = page_end(&mut items, page.limit, |it| Position {
         at: it.at.as_millis(),
         id: it.id.map_or(0, |id| id.get()),

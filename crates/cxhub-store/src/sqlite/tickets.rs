@@ -9,7 +9,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use super::codec::{self, Cols};
-use super::interactions::{in_list, page_end};
+use super::sql::{Where, page_end};
 use super::writer::WriteCtx;
 use super::{SqliteStore, upsert_key};
 use crate::query::{Page, PageRequest, Position, TicketFilter};
@@ -48,6 +48,12 @@ impl SqliteStore {
         page: PageRequest,
     ) -> StoreResult<Page<Ticket>> {
         self.read(move |conn| list(conn, tenant_pk, &filter, page))
+            .await
+    }
+
+    /// How many tickets match `filter`.
+    pub async fn count_tickets(&self, tenant_pk: i64, filter: TicketFilter) -> StoreResult<u64> {
+        self.read(move |conn| conditions(tenant_pk, &filter).count(conn, "ticket"))
             .await
     }
 
@@ -359,70 +365,39 @@ fn keys(conn: &Connection, sql: &str, id: i64) -> StoreResult<Vec<Key>> {
     Ok(out)
 }
 
+fn conditions(tenant_pk: i64, filter: &TicketFilter) -> Where {
+    let mut cond = Where::tenant(tenant_pk);
+    if let Some(from) = filter.from {
+        cond.and("created_at >= ?", [Value::Integer(from.as_millis())]);
+    }
+    if let Some(to) = filter.to {
+        cond.and("created_at < ?", [Value::Integer(to.as_millis())]);
+    }
+    cond.and_in(
+        "status",
+        filter.statuses.iter().map(|it| it.as_str().to_owned()),
+    );
+    cond.and_in(
+        "priority",
+        filter.priorities.iter().map(|it| it.as_str().to_owned()),
+    );
+    cond.and_eq("assignee_id", filter.assignee_id.as_ref().map(Key::as_str));
+    cond.and_eq("contact_id", filter.contact_id.as_ref().map(Key::as_str));
+    if !filter.include_deleted {
+        cond.and("deleted_at is null", []);
+    }
+    cond
+}
+
 fn list(
     conn: &Connection,
     tenant_pk: i64,
     filter: &TicketFilter,
     page: PageRequest,
 ) -> StoreResult<Page<Ticket>> {
-    let mut sql = format!("select {COLUMNS} from ticket where tenant_pk = ?");
-    let mut args = vec![Value::Integer(tenant_pk)];
-    if let Some(from) = filter.from {
-        sql.push_str(" and created_at >= ?");
-        args.push(Value::Integer(from.as_millis()));
-    }
-    if let Some(to) = filter.to {
-        sql.push_str(" and created_at < ?");
-        args.push(Value::Integer(to.as_millis()));
-    }
-    if !filter.statuses.is_empty() {
-        sql.push_str(" and ");
-        sql.push_str(&in_list("status", filter.statuses.len()));
-        args.extend(
-            filter
-                .statuses
-                .iter()
-                .map(|it| Value::Text(it.as_str().to_owned())),
-        );
-    }
-    if !filter.priorities.is_empty() {
-        sql.push_str(" and ");
-        sql.push_str(&in_list("priority", filter.priorities.len()));
-        args.extend(
-            filter
-                .priorities
-                .iter()
-                .map(|it| Value::Text(it.as_str().to_owned())),
-        );
-    }
-    for (column, value) in [
-        ("assignee_id", &filter.assignee_id),
-        ("contact_id", &filter.contact_id),
-    ] {
-        if let Some(value) = value {
-            sql.push_str(&format!(" and {column} = ?"));
-            args.push(Value::Text(value.as_str().to_owned()));
-        }
-    }
-    if !filter.include_deleted {
-        sql.push_str(" and deleted_at is null");
-    }
-    if let Some(after) = page.after {
-        sql.push_str(" and created_at <= ? and (created_at < ? or id < ?)");
-        args.extend([
-            Value::Integer(after.at),
-            Value::Integer(after.at),
-            Value::Integer(after.id),
-        ]);
-    }
-    sql.push_str(" order by created_at desc, id desc limit ?");
-    args.push(Value::Integer(page.limit as i64 + 1));
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(args))?;
-    let mut items = Vec::new();
-    while let Some(row) = rows.next()? {
-        items.push(read_row(row)?);
-    }
+    let select = format!("select {COLUMNS} from ticket");
+    let mut items =
+        conditions(tenant_pk, filter).page(conn, &select, "created_at", page, read_row)?;
     let next = page_end(&mut items, page.limit, |it| Position {
         at: it.created_at.as_millis(),
         id: it.id.map_or(0, RecordId::get),

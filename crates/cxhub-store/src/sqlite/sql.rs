@@ -1,0 +1,107 @@
+//! Building the conditions and pages of list and count queries.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, params_from_iter};
+
+use crate::StoreResult;
+use crate::query::{PageRequest, Position};
+
+/// The `where` clause of a query over one tenant's rows, with its arguments in order.
+pub(crate) struct Where {
+    sql: String,
+    args: Vec<Value>,
+}
+
+impl Where {
+    pub(crate) fn tenant(tenant_pk: i64) -> Where {
+        Where {
+            sql: " where tenant_pk = ?".to_owned(),
+            args: vec![Value::Integer(tenant_pk)],
+        }
+    }
+
+    /// Adds `and <clause>`, whose `?`s take `values` in order.
+    pub(crate) fn and(&mut self, clause: &str, values: impl IntoIterator<Item = Value>) {
+        self.sql.push_str(" and ");
+        self.sql.push_str(clause);
+        self.args.extend(values);
+    }
+
+    /// Adds `and column in (…)` unless `values` is empty (no condition).
+    pub(crate) fn and_in(&mut self, column: &str, values: impl IntoIterator<Item = String>) {
+        let values: Vec<Value> = values.into_iter().map(Value::Text).collect();
+        if values.is_empty() {
+            return;
+        }
+        let marks = vec!["?"; values.len()].join(", ");
+        self.and(&format!("{column} in ({marks})"), values);
+    }
+
+    pub(crate) fn and_eq(&mut self, column: &str, value: Option<&str>) {
+        if let Some(value) = value {
+            self.and(&format!("{column} = ?"), [Value::Text(value.to_owned())]);
+        }
+    }
+
+    /// Counts the rows of `table` that match.
+    pub(crate) fn count(self, conn: &Connection, table: &str) -> StoreResult<u64> {
+        let sql = format!("select count(*) from {table}{}", self.sql);
+        let count: i64 = conn
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(self.args), |row| row.get(0))?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    /// Runs `select` with these conditions, newest first by `time_column`, for one page,
+    /// reading each row with `read`. Fetches one row more than the limit to learn
+    /// whether more follow.
+    pub(crate) fn page<T>(
+        mut self,
+        conn: &Connection,
+        select: &str,
+        time_column: &str,
+        page: PageRequest,
+        mut read: impl FnMut(&rusqlite::Row<'_>) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        if let Some(after) = page.after {
+            // The first term bounds the index range; the second breaks ties on equal instants.
+            self.and(
+                &format!("{time_column} <= ? and ({time_column} < ? or id < ?)"),
+                [
+                    Value::Integer(after.at),
+                    Value::Integer(after.at),
+                    Value::Integer(after.id),
+                ],
+            );
+        }
+        let sql = format!(
+            "{select}{} order by {time_column} desc, id desc limit ? offset ?",
+            self.sql
+        );
+        self.args.push(Value::Integer(page.limit as i64 + 1));
+        self.args.push(Value::Integer(
+            i64::try_from(page.offset).unwrap_or(i64::MAX),
+        ));
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(self.args))?;
+        let mut items = Vec::with_capacity(page.limit + 1);
+        while let Some(row) = rows.next()? {
+            items.push(read(row)?);
+        }
+        Ok(items)
+    }
+}
+
+/// Trims the one extra row a list fetched and gives the position after the last kept row
+/// when that extra row showed more follow.
+pub(crate) fn page_end<T>(
+    items: &mut Vec<T>,
+    limit: usize,
+    position: impl Fn(&T) -> Position,
+) -> Option<Position> {
+    if items.len() <= limit {
+        return None;
+    }
+    items.truncate(limit);
+    items.last().map(position)
+}
