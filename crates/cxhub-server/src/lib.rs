@@ -17,6 +17,7 @@ pub mod auth;
 pub mod cursor;
 pub mod dto;
 pub mod input;
+pub mod klink;
 pub mod openapi;
 pub mod problem;
 pub mod routes;
@@ -123,6 +124,7 @@ pub fn router(state: AppState) -> Router {
             "/v1/presence-statuses/{id}",
             get(directory::get_presence_status),
         )
+        .merge(klink::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

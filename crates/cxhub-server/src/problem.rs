@@ -42,6 +42,42 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Invalid(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The human-readable detail, without internal causes.
+    pub fn detail(&self) -> String {
+        match self {
+            ApiError::Invalid(fields) => fields
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+            ApiError::Unauthorized(detail) => (*detail).to_owned(),
+            ApiError::Forbidden(detail)
+            | ApiError::NotFound(detail)
+            | ApiError::Conflict(detail)
+            | ApiError::TooLarge(detail) => detail.clone(),
+            ApiError::UnsupportedMediaType => {
+                "the body must be JSON with content-type application/json".to_owned()
+            }
+            ApiError::Internal(_) => "an internal error occurred".to_owned(),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> ApiError {
         match err {
@@ -82,49 +118,30 @@ pub struct ProblemField {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, kind, detail, errors) = match self {
-            ApiError::Invalid(fields) => {
-                let detail = fields
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                let errors = fields
-                    .into_iter()
-                    .map(|it| ProblemField {
-                        field: it.field,
-                        reason: it.reason,
-                    })
-                    .collect();
-                (StatusCode::BAD_REQUEST, "invalid-input", detail, errors)
-            }
-            ApiError::Unauthorized(detail) => (
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                detail.to_owned(),
-                vec![],
-            ),
-            ApiError::Forbidden(detail) => (StatusCode::FORBIDDEN, "forbidden", detail, vec![]),
-            ApiError::NotFound(detail) => (StatusCode::NOT_FOUND, "not-found", detail, vec![]),
-            ApiError::Conflict(detail) => (StatusCode::CONFLICT, "conflict", detail, vec![]),
-            ApiError::TooLarge(detail) => {
-                (StatusCode::PAYLOAD_TOO_LARGE, "too-large", detail, vec![])
-            }
-            ApiError::UnsupportedMediaType => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported-media-type",
-                "the body must be JSON with content-type application/json".to_owned(),
-                vec![],
-            ),
+        let status = self.status();
+        let detail = self.detail();
+        let kind = match &self {
+            ApiError::Invalid(_) => "invalid-input",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not-found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::TooLarge(_) => "too-large",
+            ApiError::UnsupportedMediaType => "unsupported-media-type",
             ApiError::Internal(err) => {
                 tracing::error!(error = %err, cause = ?err.source(), "request failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "an internal error occurred".to_owned(),
-                    vec![],
-                )
+                "internal"
             }
+        };
+        let errors = match self {
+            ApiError::Invalid(fields) => fields
+                .into_iter()
+                .map(|it| ProblemField {
+                    field: it.field,
+                    reason: it.reason,
+                })
+                .collect(),
+            _ => Vec::new(),
         };
         let body = Problem {
             kind: format!("urn:cxhub:problem:{kind}"),

@@ -3,6 +3,7 @@
 mod auth;
 mod bad_input;
 mod helpers;
+mod klink;
 mod pagination;
 mod records;
 mod tickets;

@@ -1,0 +1,422 @@
+//! The klink.cloud dialect under `/api/v1`: the same paths, parameters and JSON as
+//! klink's API, so a klink client works against cxhub by changing its base URL.
+//! See `docs/dialects/klink.md`.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{FromRequestParts, RawQuery, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use cxhub_dialects::klink::params::{self, Paging};
+use cxhub_dialects::klink::wire::{
+    CxLog, CxLogsPage, CxLogsResponse, Directory, PresenceLogItem, PresenceLogResponse,
+    TicketObject, TicketsResponse,
+};
+use cxhub_model::error::FieldError;
+use cxhub_model::ids::Key;
+use cxhub_model::time::{Instant, Zone};
+use cxhub_store::query::{InteractionFilter, PageRequest, PresenceFilter, TicketFilter};
+use cxhub_store::{DirectoryKeys, DirectoryPage, TenantScope};
+use serde::Serialize;
+
+use crate::AppState;
+use crate::auth::CanRead;
+use crate::problem::ApiError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/cx-logs", get(cx_logs))
+        .route("/api/v1/user-presence-status-log", get(presence_log))
+        .route("/api/v1/tickets", get(tickets))
+}
+
+/// klink documents no error body; cxhub answers NestJS's shape (which klink's envelopes
+/// suggest it runs on), adding the offending parameter as `field`.
+#[derive(Debug)]
+pub struct KlinkError {
+    status: StatusCode,
+    message: String,
+    field: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KlinkErrorBody {
+    status_code: u16,
+    error: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+}
+
+impl IntoResponse for KlinkError {
+    fn into_response(self) -> Response {
+        let body = KlinkErrorBody {
+            status_code: self.status.as_u16(),
+            error: self.status.canonical_reason().unwrap_or("Error"),
+            message: self.message,
+            field: self.field,
+        };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<FieldError> for KlinkError {
+    fn from(err: FieldError) -> KlinkError {
+        KlinkError {
+            status: StatusCode::BAD_REQUEST,
+            message: err.to_string(),
+            field: Some(err.field),
+        }
+    }
+}
+
+impl From<ApiError> for KlinkError {
+    fn from(err: ApiError) -> KlinkError {
+        let status = err.status();
+        match err {
+            ApiError::Invalid(mut fields) if !fields.is_empty() => {
+                KlinkError::from(fields.remove(0))
+            }
+            ApiError::Internal(cause) => {
+                tracing::error!(error = %cause, "klink request failed");
+                KlinkError {
+                    status,
+                    message: "internal server error".to_owned(),
+                    field: None,
+                }
+            }
+            other => KlinkError {
+                status,
+                message: other.detail(),
+                field: None,
+            },
+        }
+    }
+}
+
+impl From<cxhub_store::StoreError> for KlinkError {
+    fn from(err: cxhub_store::StoreError) -> KlinkError {
+        KlinkError::from(ApiError::from(err))
+    }
+}
+
+/// A read-role request, refused in klink's error shape.
+pub struct KlinkRead(pub TenantScope);
+
+impl FromRequestParts<AppState> for KlinkRead {
+    type Rejection = KlinkError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        CanRead::from_request_parts(parts, state)
+            .await
+            .map(|it| KlinkRead(it.0))
+            .map_err(KlinkError::from)
+    }
+}
+
+/// The query string as name → value; `&page&pageSize` gives empty values. Parameters
+/// klink's docs do not name are ignored, as a klink server would.
+fn query_map(query: Option<&str>) -> HashMap<String, String> {
+    form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// The zone `selectedDate` is read in: `x-client-timezone`, else the tenant's.
+async fn client_zone(
+    state: &AppState,
+    scope: &TenantScope,
+    headers: &HeaderMap,
+) -> Result<Zone, KlinkError> {
+    let header =
+        match headers.get("x-client-timezone") {
+            None => None,
+            Some(value) => Some(value.to_str().map_err(|_| {
+                KlinkError::from(FieldError::new("x-client-timezone", "is not text"))
+            })?),
+        };
+    if header.is_some_and(|it| !it.trim().is_empty()) {
+        return Ok(params::zone(header, &Zone::utc())?);
+    }
+    match state.store.tenant(&scope.id).await? {
+        Some((_, tenant)) => Ok(tenant.timezone),
+        None => Ok(Zone::utc()),
+    }
+}
+
+fn range(
+    query: &HashMap<String, String>,
+    zone: &Zone,
+) -> Result<(Option<Instant>, Option<Instant>), KlinkError> {
+    match query
+        .get("selectedDate")
+        .map(String::as_str)
+        .filter(|it| !it.trim().is_empty())
+    {
+        None => Ok((None, None)),
+        Some(text) => {
+            let (from, to) = params::selected_date(text, zone)?;
+            Ok((Some(from), Some(to)))
+        }
+    }
+}
+
+fn optional_key(query: &HashMap<String, String>, name: &str) -> Result<Option<Key>, KlinkError> {
+    match query
+        .get(name)
+        .map(String::as_str)
+        .filter(|it| !it.is_empty())
+    {
+        None => Ok(None),
+        Some(text) => Key::parse(text)
+            .map(Some)
+            .map_err(|reason| KlinkError::from(FieldError::new(name, reason))),
+    }
+}
+
+fn paging(query: &HashMap<String, String>) -> Result<Paging, KlinkError> {
+    Ok(params::paging(
+        query.get("page").map(String::as_str),
+        query.get("pageSize").map(String::as_str),
+    )?)
+}
+
+fn page_request(paging: Paging) -> PageRequest {
+    PageRequest::offset(paging.offset(), paging.page_size)
+}
+
+/// Fetches the directory entries a page names and indexes them by key.
+async fn directory(
+    state: &AppState,
+    scope: &TenantScope,
+    keys: DirectoryKeys,
+) -> Result<Directory, KlinkError> {
+    let page: DirectoryPage = state.store.lookup(scope, keys).await?;
+    let mut directory = Directory {
+        tenant: scope.id.to_string(),
+        ..Directory::default()
+    };
+    directory.users = page
+        .users
+        .into_iter()
+        .map(|it| (it.id.to_string(), it))
+        .collect();
+    directory.contacts = page
+        .contacts
+        .into_iter()
+        .map(|it| (it.id.to_string(), it))
+        .collect();
+    directory.queues = page
+        .queues
+        .into_iter()
+        .map(|it| (it.id.to_string(), it))
+        .collect();
+    directory.tags = page
+        .tags
+        .into_iter()
+        .map(|it| (it.id.to_string(), it))
+        .collect();
+    directory.categories = page
+        .categories
+        .into_iter()
+        .map(|it| (it.id.to_string(), it))
+        .collect();
+    directory.attributes = page
+        .attributes
+        .into_iter()
+        .map(|it| (it.id.to_string(), it))
+        .collect();
+    directory.statuses = page
+        .presence_statuses
+        .into_iter()
+        .map(|it| (it.system_name.to_string(), it))
+        .collect();
+    Ok(directory)
+}
+
+/// `GET /api/v1/cx-logs`: CX logs of every channel, newest first.
+async fn cx_logs(
+    State(state): State<AppState>,
+    KlinkRead(scope): KlinkRead,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Json<CxLogsResponse>, KlinkError> {
+    let query = query_map(query.as_deref());
+    let zone = client_zone(&state, &scope, &headers).await?;
+    let (from, to) = range(&query, &zone)?;
+    let paging = paging(&query)?;
+    let filter = InteractionFilter {
+        from,
+        to,
+        ..InteractionFilter::default()
+    };
+    let total = state
+        .store
+        .count_interactions(&scope, filter.clone())
+        .await?;
+    let page = state
+        .store
+        .list_interactions(&scope, filter, page_request(paging))
+        .await?;
+    let mut keys = DirectoryKeys::default();
+    for it in &page.items {
+        keys.users.extend(
+            [&it.agent_id, &it.first_assignee_id, &it.closed_assignee_id]
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
+        keys.contacts.extend(it.contact_id.iter().cloned());
+        keys.queues.extend(it.queue_id.iter().cloned());
+    }
+    let mut directory = directory(&state, &scope, keys).await?;
+    let tag_keys: Vec<Key> = directory
+        .contacts
+        .values()
+        .flat_map(|it| it.tags.iter().cloned())
+        .collect();
+    if !tag_keys.is_empty() {
+        let tags = directory_tags(&state, &scope, tag_keys).await?;
+        directory.tags = tags;
+    }
+    Ok(Json(CxLogsResponse {
+        request_id: cxhub_dialects::klink::ids::request_id(),
+        cx_logs: CxLogsPage {
+            data: page
+                .items
+                .iter()
+                .map(|it| CxLog::from_model(it, &directory))
+                .collect(),
+            total,
+            page: paging.page,
+            page_size: paging.page_size,
+            last_page: paging.last_page(total),
+        },
+    }))
+}
+
+async fn directory_tags(
+    state: &AppState,
+    scope: &TenantScope,
+    tags: Vec<Key>,
+) -> Result<HashMap<String, cxhub_model::directory::Tag>, KlinkError> {
+    let page = state
+        .store
+        .lookup(
+            scope,
+            DirectoryKeys {
+                tags,
+                ..DirectoryKeys::default()
+            },
+        )
+        .await?;
+    Ok(page
+        .tags
+        .into_iter()
+        .map(|it| (it.id.to_string(), it))
+        .collect())
+}
+
+/// `GET /api/v1/user-presence-status-log`: agents' presence changes, newest first.
+/// Beyond klink's documented `page` and `pageSize`, takes `userId` and `selectedDate`.
+async fn presence_log(
+    State(state): State<AppState>,
+    KlinkRead(scope): KlinkRead,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Json<PresenceLogResponse>, KlinkError> {
+    let query = query_map(query.as_deref());
+    let paging = paging(&query)?;
+    let user_id = optional_key(&query, "userId")?;
+    let (from, to) = match query.contains_key("selectedDate") {
+        true => range(&query, &client_zone(&state, &scope, &headers).await?)?,
+        false => (None, None),
+    };
+    let filter = PresenceFilter {
+        from,
+        to,
+        user_id,
+        statuses: Vec::new(),
+    };
+    let total = state.store.count_presence(&scope, filter.clone()).await?;
+    let page = state
+        .store
+        .list_presence(&scope, filter, page_request(paging))
+        .await?;
+    let mut keys = DirectoryKeys::default();
+    for change in &page.items {
+        keys.users.push(change.user_id.clone());
+        keys.presence_statuses
+            .extend(change.previous_status.iter().cloned());
+        keys.presence_statuses.push(change.new_status.clone());
+    }
+    let directory = directory(&state, &scope, keys).await?;
+    Ok(Json(PresenceLogResponse {
+        data: page
+            .items
+            .iter()
+            .map(|it| PresenceLogItem::from_model(it, &directory))
+            .collect(),
+        page: paging.page,
+        page_size: paging.page_size,
+        total,
+        last_page: paging.last_page(total),
+    }))
+}
+
+/// `GET /api/v1/tickets`: tickets, newest first. Takes `contactId` to filter by contact.
+async fn tickets(
+    State(state): State<AppState>,
+    KlinkRead(scope): KlinkRead,
+    RawQuery(query): RawQuery,
+) -> Result<Json<TicketsResponse>, KlinkError> {
+    let query = query_map(query.as_deref());
+    let paging = paging(&query)?;
+    let filter = TicketFilter {
+        contact_id: optional_key(&query, "contactId")?,
+        ..TicketFilter::default()
+    };
+    let total = state.store.count_tickets(&scope, filter.clone()).await?;
+    let page = state
+        .store
+        .list_tickets(&scope, filter, page_request(paging))
+        .await?;
+    let mut keys = DirectoryKeys::default();
+    for ticket in &page.items {
+        keys.users.extend(
+            [&ticket.assignee_id, &ticket.creator_id]
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
+        keys.contacts.extend(ticket.contact_id.iter().cloned());
+        keys.tags.extend(ticket.tags.iter().cloned());
+        keys.categories.extend(ticket.categories.iter().cloned());
+        keys.attributes.extend(
+            ticket
+                .custom_fields
+                .iter()
+                .map(|it| it.attribute_id.clone()),
+        );
+    }
+    let directory = directory(&state, &scope, keys).await?;
+    Ok(Json(TicketsResponse {
+        total,
+        page: paging.page,
+        page_size: paging.page_size,
+        last_page: paging.last_page(total),
+        data: page
+            .items
+            .iter()
+            .map(|it| TicketObject::from_model(it, &directory))
+            .collect(),
+    }))
+}

@@ -1,0 +1,355 @@
+//! The klink dialect over HTTP: the seeds' curls, their shapes, paging and errors.
+
+use std::collections::HashSet;
+
+use cxhub_dialects::shape::mismatches;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, call, spawn_app, status_and_json};
+
+fn fixture(name: &str) -> Value {
+    let path = format!(
+        "{}/../cxhub-dialects/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+async fn get(app: &TestApp, token: &str, path: &str, zone: Option<&str>) -> (u16, Value) {
+    let mut request = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .bearer_auth(token);
+    if let Some(zone) = zone {
+        request = request.header("x-client-timezone", zone);
+    }
+    status_and_json(request.send().await.unwrap()).await
+}
+
+fn chat(external_id: &str, started_at: &str) -> Value {
+    json!({"source": "chat", "external_id": external_id, "channel": "messenger", "direction": "inbound",
+        "status": "closed", "contact_id": "c-1", "agent_id": "u-7", "queue_id": "q-1", "room_id": "room-1",
+        "started_at": started_at, "closed_at": started_at, "sla_status": "met", "labels": ["vip"],
+        "handled_secs": 300, "first_response_secs": 20})
+}
+
+/// Calls and chats across April 2025, one every 6 hours from 2025-03-31T00:00Z.
+async fn fill(app: &TestApp) -> usize {
+    let directory = json!([{"id": "u-7", "name": "John", "email": "john@example.com"}]);
+    app.post(&app.acme.write, "/v1/users", &directory).await;
+    app.post(
+        &app.acme.write,
+        "/v1/contacts",
+        &json!([{"id": "c-1", "name": "Mai", "tags": ["t-1"], "phones": ["+6590000000"]}]),
+    )
+    .await;
+    app.post(
+        &app.acme.write,
+        "/v1/tags",
+        &json!([{"id": "t-1", "name": "VIP"}]),
+    )
+    .await;
+    app.post(
+        &app.acme.write,
+        "/v1/queues",
+        &json!([{"id": "q-1", "name": "Support"}]),
+    )
+    .await;
+    let mut records = Vec::new();
+    for idx in 0..110 {
+        let at = jiff::Timestamp::from_second(1_743_379_200 + idx * 6 * 3600).unwrap();
+        let at = format!("{at}");
+        records.push(if idx % 2 == 0 {
+            call(&format!("c{idx}"), &at)
+        } else {
+            chat(&format!("m{idx}"), &at)
+        });
+    }
+    let (calls, chats): (Vec<Value>, Vec<Value>) = records
+        .into_iter()
+        .partition(|it| it.get("channel").is_none());
+    assert_eq!(
+        app.post(&app.acme.write, "/v1/calls", &Value::Array(calls))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        app.post(&app.acme.write, "/v1/interactions", &Value::Array(chats))
+            .await
+            .0,
+        200
+    );
+    110
+}
+
+#[tokio::test]
+async fn the_cx_logs_curl_answers_the_seeds_shape() {
+    let app = spawn_app().await;
+    fill(&app).await;
+    // The seed's curl, with its spaces encoded as an HTTP client would.
+    let path =
+        "/api/v1/cx-logs?selectedDate=2025/04/01%2000:00:00-2025/04/25%2023:59:00&page&pageSize";
+    let (status, body) = get(&app, &app.acme.read, path, Some("Asia/Singapore")).await;
+    assert_eq!(status, 200, "{body}");
+    let problems = mismatches(&fixture("klink-cx-logs.json"), &body);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(
+        (
+            body["cxLogs"]["page"].as_u64(),
+            body["cxLogs"]["pageSize"].as_u64()
+        ),
+        (Some(1), Some(10))
+    );
+    let log = &body["cxLogs"]["data"][0];
+    assert!(log["startedDate"].as_str().unwrap().ends_with("+00"));
+    assert_eq!(log["id"].as_str().unwrap().len(), 36);
+    let chat = body["cxLogs"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|it| it["channel"] == "messenger")
+        .unwrap();
+    assert_eq!(chat["agent"]["name"], "John");
+    assert_eq!(chat["contact"]["tags"][0]["name"], "VIP");
+    assert_eq!(chat["queueName"], "Support");
+    // `+` for the spaces reads the same.
+    let plus = "/api/v1/cx-logs?selectedDate=2025/04/01+00:00:00-2025/04/25+23:59:00&page&pageSize";
+    let (_, same) = get(&app, &app.acme.read, plus, Some("Asia/Singapore")).await;
+    assert_eq!(same["cxLogs"]["total"], body["cxLogs"]["total"]);
+}
+
+#[tokio::test]
+async fn walking_the_pages_covers_the_range_once_and_total_agrees() {
+    let app = spawn_app().await;
+    fill(&app).await;
+    let range = "selectedDate=2025/04/01%2000:00:00-2025/04/20%2023:59:59";
+    let mut seen = HashSet::new();
+    let mut total = None;
+    for page in 1.. {
+        let path = format!("/api/v1/cx-logs?{range}&page={page}&pageSize=7");
+        let (status, body) = get(&app, &app.acme.read, &path, Some("UTC")).await;
+        assert_eq!(status, 200, "{body}");
+        total = body["cxLogs"]["total"].as_u64();
+        let data = body["cxLogs"]["data"].as_array().unwrap();
+        if data.is_empty() {
+            assert_eq!(
+                page as u64,
+                body["cxLogs"]["lastPage"].as_u64().unwrap() + 1
+            );
+            break;
+        }
+        for log in data {
+            assert!(
+                seen.insert(log["id"].as_str().unwrap().to_owned()),
+                "{} twice",
+                log["id"]
+            );
+        }
+    }
+    // 20 days at 4 a day, from 2025-04-01T00:00Z through 2025-04-20T18:00Z.
+    assert_eq!((seen.len(), total), (80, Some(80)));
+}
+
+#[tokio::test]
+async fn the_range_is_read_in_the_callers_zone_across_dst() {
+    let app = spawn_app().await;
+    let records = json!([
+        call("before", "2026-03-07T04:59:59Z"),
+        call("first", "2026-03-07T05:00:00Z"),
+        call("last", "2026-03-09T03:59:59Z"),
+        call("after", "2026-03-09T04:00:00Z"),
+    ]);
+    app.post(&app.acme.write, "/v1/calls", &records).await;
+    // New York: EST until 2026-03-08 02:00, EDT after; the day ends at 04:00Z, not 05:00Z.
+    let path = "/api/v1/cx-logs?selectedDate=2026/03/07%2000:00:00-2026/03/08%2023:59:59";
+    let (_, body) = get(&app, &app.acme.read, path, Some("America/New_York")).await;
+    assert_eq!(body["cxLogs"]["total"], 2, "{body}");
+    // Singapore (UTC+8, no DST): the tenant's own zone applies when the header is absent.
+    let records = json!([
+        call("sg-in", "2026-03-31T16:00:00Z"),
+        call("sg-out", "2026-03-31T15:59:59Z")
+    ]);
+    app.post(&app.acme.write, "/v1/calls", &records).await;
+    let path = "/api/v1/cx-logs?selectedDate=2026/04/01%2000:00:00-2026/04/01%2023:59:59";
+    let (_, body) = get(&app, &app.acme.read, path, None).await;
+    assert_eq!(body["cxLogs"]["total"], 1, "{body}");
+}
+
+#[tokio::test]
+async fn another_tenant_sees_none_of_it() {
+    let app = spawn_app().await;
+    fill(&app).await;
+    app.post(
+        &app.acme.write,
+        "/v1/tickets",
+        &json!([{"source": "desk", "external_id": "t1", "title": "x"}]),
+    )
+    .await;
+    let presence = json!([{"source": "pbx", "external_id": "p1", "user_id": "u-7", "new_status": "away", "at": "2025-04-01T00:00:00Z"}]);
+    app.post(&app.acme.write, "/v1/presence", &presence).await;
+    for (path, count) in [
+        ("/api/v1/cx-logs?page&pageSize", "/cxLogs/total"),
+        ("/api/v1/user-presence-status-log?page&pageSize", "/total"),
+        ("/api/v1/tickets", "/total"),
+    ] {
+        let (_, mine) = get(&app, &app.acme.read, path, None).await;
+        assert!(mine.pointer(count).unwrap().as_u64().unwrap() > 0, "{path}");
+        let (status, theirs) = get(&app, &app.globex.read, path, None).await;
+        assert_eq!(
+            (status, theirs.pointer(count).unwrap().as_u64()),
+            (200, Some(0)),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_presence_log_curl_answers_the_seeds_shape() {
+    let app = spawn_app().await;
+    app.post(
+        &app.acme.write,
+        "/v1/users",
+        &json!([{"id": "u-7", "name": "NangXmue"}]),
+    )
+    .await;
+    let changes = json!([
+        {"source": "pbx", "external_id": "p1", "user_id": "u-7", "previous_status": "away", "new_status": "available", "reason": "x", "at": "2025-10-21T10:56:47.836Z"},
+        {"source": "pbx", "external_id": "p2", "user_id": "u-7", "previous_status": "available", "new_status": "in_meeting", "at": "2026-02-12T04:46:24.491Z"},
+        {"source": "pbx", "external_id": "p3", "user_id": "u-8", "previous_status": "available", "new_status": "in_meeting", "reason": "x", "at": "2025-11-11T04:08:14.860Z"}
+    ]);
+    app.post(&app.acme.write, "/v1/presence", &changes).await;
+    let (status, body) = get(
+        &app,
+        &app.acme.read,
+        "/api/v1/user-presence-status-log?page&pageSize",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let problems = mismatches(&fixture("klink-presence-log.json"), &body);
+    assert!(problems.is_empty(), "{problems:#?}");
+    let at: Vec<&str> = body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|it| it["createdAt"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        at,
+        [
+            "2026-02-12T04:46:24.491Z",
+            "2025-11-11T04:08:14.860Z",
+            "2025-10-21T10:56:47.836Z"
+        ]
+    );
+    assert_eq!(body["data"][0]["reason"], "");
+    assert_eq!(body["data"][0]["newPresenceStatus"]["emoji"], "🗓️");
+    assert_eq!(body["data"][2]["user"]["name"], "NangXmue");
+    let (_, page) = get(
+        &app,
+        &app.acme.read,
+        "/api/v1/user-presence-status-log?page=1&pageSize=2",
+        None,
+    )
+    .await;
+    assert_eq!(
+        (page["total"].as_u64(), page["lastPage"].as_u64()),
+        (Some(3), Some(2))
+    );
+    let (_, mine) = get(
+        &app,
+        &app.acme.read,
+        "/api/v1/user-presence-status-log?userId=u-8",
+        None,
+    )
+    .await;
+    assert_eq!(mine["total"], 1);
+    let path =
+        "/api/v1/user-presence-status-log?selectedDate=2025/11/01%2000:00:00-2025/12/31%2023:59:59";
+    let (_, ranged) = get(&app, &app.acme.read, path, Some("UTC")).await;
+    assert_eq!(ranged["total"], 1);
+}
+
+#[tokio::test]
+async fn the_tickets_curl_answers_the_seeds_shape() {
+    let app = spawn_app().await;
+    app.post(
+        &app.acme.write,
+        "/v1/attributes",
+        &json!([{"id": "cf_due", "system_name": "cf_due", "display_name": "Due", "type": "date"}]),
+    )
+    .await;
+    let tickets = json!([
+        {"source": "desk", "external_id": "t1", "title": "Refund", "contact_id": "c-1", "creator_id": "u-7", "assignee_id": "u-7",
+         "tags": ["vip"], "categories": ["billing"], "custom_fields": [{"attribute_id": "cf_due", "type": "date", "value": "2025-10-23"}]},
+        {"source": "desk", "external_id": "t2", "title": "Other", "contact_id": "c-2"}
+    ]);
+    assert_eq!(
+        app.post(&app.acme.write, "/v1/tickets", &tickets).await.0,
+        200
+    );
+    let (status, body) = get(&app, &app.acme.read, "/api/v1/tickets", None).await;
+    assert_eq!(status, 200, "{body}");
+    let expected = fixture("klink-tickets.json");
+    let problems = mismatches(
+        &json!({"total": expected["total"], "page": 1, "pageSize": 10, "lastPage": 1, "data": [expected["data"][0]]}),
+        &body,
+    );
+    assert!(problems.is_empty(), "{problems:#?}");
+    let (_, by_contact) = get(&app, &app.acme.read, "/api/v1/tickets?contactId=c-1", None).await;
+    assert_eq!(by_contact["total"], 1);
+    assert_eq!(
+        by_contact["data"][0]["customFields"][0]["dateValue"],
+        "2025-10-23"
+    );
+    assert_eq!(by_contact["data"][0]["ticketNumber"], 1);
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_400_in_klinks_shape_naming_the_parameter() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            "/api/v1/cx-logs?selectedDate=2025/04/01",
+            Some("UTC"),
+            "selectedDate",
+        ),
+        (
+            "/api/v1/cx-logs?selectedDate=2025/04/02%2000:00:00-2025/04/01%2000:00:00",
+            Some("UTC"),
+            "selectedDate",
+        ),
+        (
+            "/api/v1/cx-logs?selectedDate=2025/04/01%2000:00:00-2025/04/02%2000:00:00",
+            Some("Mars/Base"),
+            "x-client-timezone",
+        ),
+        ("/api/v1/cx-logs?pageSize=101", None, "pageSize"),
+        ("/api/v1/cx-logs?page=0", None, "page"),
+        ("/api/v1/cx-logs?page=abc", None, "page"),
+        ("/api/v1/tickets?pageSize=-1", None, "pageSize"),
+        (
+            "/api/v1/user-presence-status-log?userId=%20x",
+            None,
+            "userId",
+        ),
+    ];
+    for (path, zone, field) in cases {
+        let (status, body) = get(&app, &app.acme.read, path, zone).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert_eq!(
+            (body["statusCode"].as_u64(), body["error"].as_str()),
+            (Some(400), Some("Bad Request")),
+            "{body}"
+        );
+        assert_eq!(body["field"], field, "{path}: {body}");
+        assert!(body["message"].as_str().unwrap().contains(field));
+    }
+    let (status, body) = get(&app, "cxh_wrong", "/api/v1/cx-logs", None).await;
+    assert_eq!(
+        (status, body["statusCode"].as_u64()),
+        (401, Some(401)),
+        "{body}"
+    );
+}
