@@ -4,6 +4,7 @@
 //! `docs/mapping.md` §1–3 for where each wire field comes from.
 
 pub mod ids;
+pub mod input;
 pub mod params;
 pub mod time;
 pub mod wire;

@@ -24,14 +24,36 @@ use cxhub_store::{DirectoryKeys, DirectoryPage, TenantScope};
 use serde::Serialize;
 
 use crate::AppState;
-use crate::auth::CanRead;
+use crate::auth::{CanRead, CanWrite};
 use crate::problem::ApiError;
+
+mod directory_routes;
+mod tickets;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/cx-logs", get(cx_logs))
         .route("/api/v1/user-presence-status-log", get(presence_log))
-        .route("/api/v1/tickets", get(tickets))
+        .route(
+            "/api/v1/tickets",
+            get(self::tickets_list).post(tickets::create),
+        )
+        .route("/api/v1/tickets/form-fields", get(tickets::form_fields))
+        .route(
+            "/api/v1/tickets/contact/{contact_id}",
+            get(tickets::by_contact),
+        )
+        .route(
+            "/api/v1/tickets/{id}",
+            axum::routing::patch(tickets::update),
+        )
+        .route(
+            "/api/v1/tickets/{id}/status",
+            axum::routing::put(tickets::update_status),
+        )
+        .route("/api/v1/contacts", get(directory_routes::contacts))
+        .route("/api/v1/tags", get(directory_routes::tags))
+        .route("/api/v1/categories", get(directory_routes::categories))
 }
 
 /// klink documents no error body; cxhub answers NestJS's shape (which klink's envelopes
@@ -119,6 +141,33 @@ impl FromRequestParts<AppState> for KlinkRead {
             .await
             .map(|it| KlinkRead(it.0))
             .map_err(KlinkError::from)
+    }
+}
+
+/// A write-role request, refused in klink's error shape.
+pub struct KlinkWrite(pub TenantScope);
+
+impl FromRequestParts<AppState> for KlinkWrite {
+    type Rejection = KlinkError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        CanWrite::from_request_parts(parts, state)
+            .await
+            .map(|it| KlinkWrite(it.0))
+            .map_err(KlinkError::from)
+    }
+}
+
+impl KlinkError {
+    pub fn not_found(message: impl Into<String>) -> KlinkError {
+        KlinkError {
+            status: StatusCode::NOT_FOUND,
+            message: message.into(),
+            field: None,
+        }
     }
 }
 
@@ -373,24 +422,55 @@ async fn presence_log(
 }
 
 /// `GET /api/v1/tickets`: tickets, newest first. Takes `contactId` to filter by contact.
-async fn tickets(
+async fn tickets_list(
     State(state): State<AppState>,
     KlinkRead(scope): KlinkRead,
     RawQuery(query): RawQuery,
 ) -> Result<Json<TicketsResponse>, KlinkError> {
     let query = query_map(query.as_deref());
-    let paging = paging(&query)?;
+    let contact_id = optional_key(&query, "contactId")?;
+    ticket_page(&state, &scope, &query, contact_id).await
+}
+
+/// One page of tickets, optionally of one contact, in klink's envelope.
+async fn ticket_page(
+    state: &AppState,
+    scope: &TenantScope,
+    query: &HashMap<String, String>,
+    contact_id: Option<Key>,
+) -> Result<Json<TicketsResponse>, KlinkError> {
+    let paging = paging(query)?;
     let filter = TicketFilter {
-        contact_id: optional_key(&query, "contactId")?,
+        contact_id,
         ..TicketFilter::default()
     };
-    let total = state.store.count_tickets(&scope, filter.clone()).await?;
+    let total = state.store.count_tickets(scope, filter.clone()).await?;
     let page = state
         .store
-        .list_tickets(&scope, filter, page_request(paging))
+        .list_tickets(scope, filter, page_request(paging))
         .await?;
+    let directory = ticket_directory(state, scope, &page.items).await?;
+    Ok(Json(TicketsResponse {
+        total,
+        page: paging.page,
+        page_size: paging.page_size,
+        last_page: paging.last_page(total),
+        data: page
+            .items
+            .iter()
+            .map(|it| TicketObject::from_model(it, &directory))
+            .collect(),
+    }))
+}
+
+/// The directory entries a set of tickets names.
+async fn ticket_directory(
+    state: &AppState,
+    scope: &TenantScope,
+    tickets: &[cxhub_model::ticket::Ticket],
+) -> Result<Directory, KlinkError> {
     let mut keys = DirectoryKeys::default();
-    for ticket in &page.items {
+    for ticket in tickets {
         keys.users.extend(
             [&ticket.assignee_id, &ticket.creator_id]
                 .into_iter()
@@ -407,16 +487,5 @@ async fn tickets(
                 .map(|it| it.attribute_id.clone()),
         );
     }
-    let directory = directory(&state, &scope, keys).await?;
-    Ok(Json(TicketsResponse {
-        total,
-        page: paging.page,
-        page_size: paging.page_size,
-        last_page: paging.last_page(total),
-        data: page
-            .items
-            .iter()
-            .map(|it| TicketObject::from_model(it, &directory))
-            .collect(),
-    }))
+    directory(state, scope, keys).await
 }

@@ -300,6 +300,35 @@ impl Store {
         }
     }
 
+    /// Edits a stored ticket atomically and stores it as a newer version.
+    pub async fn edit_ticket(
+        &self,
+        scope: &TenantScope,
+        id: RecordId,
+        edit: TicketEdit,
+    ) -> StoreResult<Ticket> {
+        match self {
+            Store::Sqlite(store) => store.edit_ticket(scope.pk, id, edit).await,
+        }
+    }
+
+    /// Contacts matching a keyword (name, phone, email or id), with the count of all matches.
+    pub async fn search_contacts(
+        &self,
+        scope: &TenantScope,
+        keyword: Option<String>,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<(Vec<Contact>, u64)> {
+        match self {
+            Store::Sqlite(store) => {
+                store
+                    .search_contacts(scope.pk, keyword, offset, limit)
+                    .await
+            }
+        }
+    }
+
     /// Soft-deletes a ticket: it is kept, with `deleted_at` set, and hidden from lists.
     pub async fn delete_ticket(
         &self,
@@ -344,6 +373,9 @@ impl Store {
         }
     }
 }
+
+/// A change to a stored ticket, applied inside the write transaction.
+pub type TicketEdit = Box<dyn FnOnce(&mut Ticket) -> Result<(), FieldError> + Send>;
 
 /// Directory entries to upsert; each kind replaces entries with the same key.
 #[derive(Debug, Clone, Default)]

@@ -353,3 +353,352 @@ async fn bad_input_gets_a_400_in_klinks_shape_naming_the_parameter() {
         "{body}"
     );
 }
+
+async fn send(
+    app: &TestApp,
+    method: reqwest::Method,
+    token: &str,
+    path: &str,
+    body: &Value,
+    key: Option<&str>,
+) -> (u16, Value) {
+    let mut request = app
+        .client
+        .request(method, format!("{}{path}", app.base))
+        .bearer_auth(token)
+        .json(body);
+    if let Some(key) = key {
+        request = request.header("idempotency-key", key);
+    }
+    status_and_json(request.send().await.unwrap()).await
+}
+
+async fn attributes(app: &TestApp) {
+    let attributes = json!([
+        {"id": "a-track", "system_name": "cf_trackingid", "display_name": "Tracking id", "type": "text", "position": 1},
+        {"id": "a-date", "system_name": "cf_date", "display_name": "Due", "type": "date", "position": 2, "is_required": true}
+    ]);
+    assert_eq!(
+        app.post(&app.acme.write, "/v1/attributes", &attributes)
+            .await
+            .0,
+        200
+    );
+}
+
+#[tokio::test]
+async fn creating_a_ticket_answers_201_with_the_seeds_item_shape() {
+    let app = spawn_app().await;
+    attributes(&app).await;
+    let body = json!({"title": "Late order", "description": "Order 17 is late", "status": "open", "priority": "high",
+        "contact_id": "c-1", "channel": "email", "tags": ["tag-1"],
+        "customFields": {"cf_trackingid": "Id-1001", "cf_date": "2025-10-23"}});
+    let (status, created) = send(
+        &app,
+        reqwest::Method::POST,
+        &app.acme.write,
+        "/api/v1/tickets",
+        &body,
+        Some("retry-1"),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["success"], true);
+    let expected = fixture("klink-tickets.json");
+    let problems = mismatches(&expected["data"][0], &created["data"]);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(created["data"]["ticketNumber"], 1);
+    let fields = created["data"]["customFields"].as_array().unwrap();
+    assert!(fields.iter().any(|it| it["attribute"]["systemName"] == "cf_date" && it["dateValue"] == "2025-10-23"));
+
+    // A retry with the same Idempotency-Key is not doubled.
+    let (status, again) = send(
+        &app,
+        reqwest::Method::POST,
+        &app.acme.write,
+        "/api/v1/tickets",
+        &body,
+        Some("retry-1"),
+    )
+    .await;
+    assert_eq!(
+        (status, &again["data"]["id"]),
+        (201, &created["data"]["id"])
+    );
+    let (_, list) = get(&app, &app.acme.read, "/api/v1/tickets", None).await;
+    assert_eq!(list["total"], 1);
+
+    // By contact, and in the native API.
+    let (_, mine) = get(&app, &app.acme.read, "/api/v1/tickets/contact/c-1", None).await;
+    assert_eq!(mine["data"][0]["id"], created["data"]["id"]);
+    let (_, none) = get(&app, &app.acme.read, "/api/v1/tickets/contact/c-2", None).await;
+    assert_eq!(none["total"], 0);
+}
+
+#[tokio::test]
+async fn bad_ticket_bodies_are_named() {
+    let app = spawn_app().await;
+    attributes(&app).await;
+    let cases = [
+        (
+            json!({"title": "x", "customFields": {"cf_date": "2025/10/23"}}),
+            "customFields.cf_date",
+        ),
+        (json!({"title": "x"}), "customFields.cf_date"),
+        (
+            json!({"title": "x", "customFields": {"cf_date": "2025-10-23", "cf_nope": 1}}),
+            "customFields.cf_nope",
+        ),
+        (json!({"customFields": {"cf_date": "2025-10-23"}}), "title"),
+        (
+            json!({"title": "x", "priority": "p0", "customFields": {"cf_date": "2025-10-23"}}),
+            "priority",
+        ),
+        (json!({"title": "x", "unknown": 1}), "unknown"),
+        (json!({"title": 5}), "title"),
+    ];
+    for (body, field) in cases {
+        let (status, error) = send(
+            &app,
+            reqwest::Method::POST,
+            &app.acme.write,
+            "/api/v1/tickets",
+            &body,
+            None,
+        )
+        .await;
+        assert_eq!(status, 400, "{body}: {error}");
+        assert!(
+            error["field"].as_str().unwrap().starts_with(field),
+            "{body}: {error}"
+        );
+        assert_eq!(error["statusCode"], 400);
+    }
+    let (status, _) = send(
+        &app,
+        reqwest::Method::POST,
+        &app.acme.read,
+        "/api/v1/tickets",
+        &json!({"title": "x"}),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn a_ticket_updates_with_patch_and_put_status() {
+    let app = spawn_app().await;
+    attributes(&app).await;
+    let body = json!({"title": "Late order", "customFields": {"cf_date": "2025-10-23", "cf_trackingid": "A"}});
+    let (_, created) = send(
+        &app,
+        reqwest::Method::POST,
+        &app.acme.write,
+        "/api/v1/tickets",
+        &body,
+        None,
+    )
+    .await;
+    let id = created["data"]["id"].as_str().unwrap().to_owned();
+    let patch =
+        json!({"priority": "urgent", "assigneeId": "u-7", "customFields": {"cf_trackingid": null}});
+    let (status, patched) = send(
+        &app,
+        reqwest::Method::PATCH,
+        &app.acme.write,
+        &format!("/api/v1/tickets/{id}"),
+        &patch,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{patched}");
+    assert_eq!(
+        (
+            patched["data"]["priority"].as_str(),
+            patched["data"]["assigneeId"].as_str()
+        ),
+        (Some("urgent"), Some("u-7"))
+    );
+    assert_eq!(
+        patched["data"]["title"], "Late order",
+        "fields not named stay"
+    );
+    assert_eq!(
+        patched["data"]["customFields"].as_array().unwrap().len(),
+        1,
+        "a null value removes the field"
+    );
+    let path = format!("/api/v1/tickets/{id}/status");
+    let (status, resolved) = send(
+        &app,
+        reqwest::Method::PUT,
+        &app.acme.write,
+        &path,
+        &json!({"status": "resolved"}),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, resolved["data"]["status"].as_str()),
+        (200, Some("resolved"))
+    );
+    assert_eq!(
+        resolved["data"]["ticketNumber"],
+        created["data"]["ticketNumber"]
+    );
+    let (status, error) = send(
+        &app,
+        reqwest::Method::PUT,
+        &app.acme.write,
+        &path,
+        &json!({"status": "done"}),
+        None,
+    )
+    .await;
+    assert_eq!((status, error["field"].as_str()), (400, Some("status")));
+    // Unknown ids and other tenants' tickets are 404.
+    let missing = "/api/v1/tickets/00000003-0000-8000-8000-0000000003e7";
+    assert_eq!(
+        send(
+            &app,
+            reqwest::Method::PATCH,
+            &app.acme.write,
+            missing,
+            &patch,
+            None
+        )
+        .await
+        .0,
+        404
+    );
+    assert_eq!(
+        send(
+            &app,
+            reqwest::Method::PATCH,
+            &app.acme.write,
+            "/api/v1/tickets/nonsense",
+            &patch,
+            None
+        )
+        .await
+        .0,
+        404
+    );
+    let theirs = format!("/api/v1/tickets/{id}");
+    assert_eq!(
+        send(
+            &app,
+            reqwest::Method::PATCH,
+            &app.globex.write,
+            &theirs,
+            &patch,
+            None
+        )
+        .await
+        .0,
+        404
+    );
+    // Concurrent edits queue: none is lost.
+    let mut tasks = Vec::new();
+    for idx in 0..6 {
+        let client = app.client.clone();
+        let url = format!("{}/api/v1/tickets/{id}", app.base);
+        let token = app.acme.write.clone();
+        tasks.push(tokio::spawn(async move {
+            let body = json!({"tags": [format!("t{idx}")]});
+            client
+                .patch(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), 200);
+    }
+    let (_, native) = app.get(&app.acme.read, "/v1/tickets?limit=1").await;
+    assert_eq!(
+        native["data"][0]["version"], 9,
+        "1 create + 2 edits + 6 concurrent edits"
+    );
+}
+
+#[tokio::test]
+async fn form_fields_contacts_tags_and_categories_list() {
+    let app = spawn_app().await;
+    attributes(&app).await;
+    let (status, fields) = get(&app, &app.acme.read, "/api/v1/tickets/form-fields", None).await;
+    assert_eq!(status, 200);
+    let names: Vec<&str> = fields["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|it| it["systemName"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["cf_trackingid", "cf_date"]);
+    let contacts = json!([
+        {"id": "c-1", "name": "Kyaw Zin", "phones": ["+959111"]},
+        {"id": "c-2", "name": "Aung Kyaw", "emails": ["aung@example.com"]},
+        {"id": "c-3", "name": "Mai", "tags": ["t-1"]}
+    ]);
+    app.post(&app.acme.write, "/v1/contacts", &contacts).await;
+    for (keyword, expected) in [
+        ("kyaw", 2),
+        ("Kya", 2),
+        ("yaw", 2),
+        ("aw", 2),
+        ("959", 1),
+        ("example.com", 1),
+        ("zz", 0),
+        ("%", 0),
+    ] {
+        let (status, found) = get(
+            &app,
+            &app.acme.read,
+            &format!("/api/v1/contacts?keyword={keyword}"),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, found["total"].as_u64()),
+            (200, Some(expected)),
+            "{keyword}: {found}"
+        );
+    }
+    let (_, all) = get(
+        &app,
+        &app.acme.read,
+        "/api/v1/contacts?page=2&pageSize=2",
+        None,
+    )
+    .await;
+    assert_eq!(
+        (
+            all["total"].as_u64(),
+            all["lastPage"].as_u64(),
+            all["data"][0]["id"].as_str()
+        ),
+        (Some(3), Some(2), Some("c-3"))
+    );
+    app.post(&app.acme.write, "/v1/tags", &json!([{"id": "t-1", "name": "VIP", "position": 2}, {"id": "t-2", "name": "Angry", "position": 1}])).await;
+    let (_, tags) = get(&app, &app.acme.read, "/api/v1/tags", None).await;
+    assert_eq!(
+        (tags["total"].as_u64(), tags["data"][0]["name"].as_str()),
+        (Some(2), Some("Angry"))
+    );
+    app.post(
+        &app.acme.write,
+        "/v1/categories",
+        &json!([{"id": "billing", "name": "Billing"}]),
+    )
+    .await;
+    let (_, categories) = get(&app, &app.acme.read, "/api/v1/categories", None).await;
+    assert_eq!(categories["data"][0]["name"], "Billing");
+    let (_, theirs) = get(&app, &app.globex.read, "/api/v1/contacts", None).await;
+    assert_eq!(theirs["total"], 0);
+}

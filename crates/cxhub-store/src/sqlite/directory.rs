@@ -109,6 +109,45 @@ impl SqliteStore {
         .await
     }
 
+    /// Contacts whose name, phone, email or id contains `keyword` (any contact when
+    /// `None`), in id order, with the count of all that match.
+    pub async fn search_contacts(
+        &self,
+        tenant_pk: i64,
+        keyword: Option<String>,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<(Vec<Contact>, u64)> {
+        self.read(move |conn| {
+            let columns = "id, name, phones, emails, address, channel, notes, contact_number, company_id, profile_url, \
+                           social_profile_url, tags, platform_ids, created_at, updated_at, deleted_at";
+            let mut condition = "tenant_pk = ?1 and deleted_at is null".to_owned();
+            let mut args = vec![Value::Integer(tenant_pk)];
+            if let Some(keyword) = keyword {
+                let escaped = keyword.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                condition.push_str(
+                    " and (name like ?2 escape '\\' or phones like ?2 escape '\\' or emails like ?2 escape '\\' \
+                     or id like ?2 escape '\\')",
+                );
+                args.push(Value::Text(format!("%{escaped}%")));
+            }
+            let total: i64 = conn
+                .prepare_cached(&format!("select count(*) from contact where {condition}"))?
+                .query_row(params_from_iter(args.iter()), |row| row.get(0))?;
+            let sql = format!("select {columns} from contact where {condition} order by id limit {limit} offset {offset}");
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(params_from_iter(args.iter()))?;
+            let mut contacts = Vec::new();
+            while let Some(row) = rows.next()? {
+                let mut cols = Cols::new(row);
+                let id = cols.required_key()?;
+                contacts.push(read_contact(id, &mut cols)?);
+            }
+            Ok((contacts, u64::try_from(total).unwrap_or(0)))
+        })
+        .await
+    }
+
     pub async fn list_directory(
         &self,
         tenant_pk: i64,

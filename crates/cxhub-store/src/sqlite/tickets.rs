@@ -13,7 +13,7 @@ use super::sql::{Where, page_end};
 use super::writer::WriteCtx;
 use super::{SqliteStore, upsert_key};
 use crate::query::{Page, PageRequest, Position, TicketFilter};
-use crate::{Outcome, StoreError, StoreResult, Upserted};
+use crate::{Outcome, StoreError, StoreResult, TicketEdit, Upserted};
 
 const COLUMNS: &str = "id, number, source, external_id, version, title, description, ticket_type, channel, priority, \
                        status, contact_id, creator_id, assignee_id, reason_to_assign, created_at, updated_at, deleted_at";
@@ -68,6 +68,41 @@ impl SqliteStore {
                 .transpose()?
                 .map(|ticket| with_children(conn, ticket))
                 .transpose()
+        })
+        .await
+    }
+
+    /// Applies `edit` to a stored ticket inside one write transaction and stores the
+    /// result as a newer version, so concurrent edits queue instead of overwriting each
+    /// other. Returns the ticket as stored.
+    pub async fn edit_ticket(
+        &self,
+        tenant_pk: i64,
+        id: RecordId,
+        edit: TicketEdit,
+    ) -> StoreResult<Ticket> {
+        self.write(move |ctx| {
+            let sql = format!("select {COLUMNS} from ticket where tenant_pk = ?1 and id = ?2");
+            let found = ctx
+                .conn()
+                .prepare_cached(&sql)?
+                .query_row(params![tenant_pk, id.get()], |row| Ok(read_row(row)))
+                .optional()?;
+            let Some(ticket) = found.transpose()? else {
+                return Err(StoreError::NotFound);
+            };
+            let mut ticket = with_children(ctx.conn(), ticket)?;
+            let now = Instant::now();
+            edit(&mut ticket).map_err(StoreError::Invalid)?;
+            ticket.version += 1;
+            ticket.updated_at = Some(now.max(ticket.created_at));
+            ticket.check().map_err(StoreError::Invalid)?;
+            upsert_one(ctx, tenant_pk, &ticket, now)?;
+            let stored = ctx
+                .conn()
+                .prepare_cached(&sql)?
+                .query_row(params![tenant_pk, id.get()], |row| Ok(read_row(row)))??;
+            with_children(ctx.conn(), stored)
         })
         .await
     }

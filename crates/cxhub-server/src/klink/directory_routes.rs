@@ -1,0 +1,147 @@
+//! klink's directory listings: contacts (with `keyword` search), tags and categories.
+//! Each answers klink's list envelope `{total, page, pageSize, lastPage, data}`.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use cxhub_dialects::klink::wire::{ContactObject, Directory, LabelObject};
+use cxhub_store::{DirectoryKeys, DirectoryKind, KeyPage};
+use serde::Serialize;
+
+use super::{KlinkError, KlinkRead, paging, query_map};
+use crate::AppState;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Listing<T> {
+    total: u64,
+    page: usize,
+    page_size: usize,
+    last_page: u64,
+    data: Vec<T>,
+}
+
+/// `GET /api/v1/contacts?keyword=`: contacts whose name, phone, email or id contains the
+/// keyword (case-insensitive for ASCII), in id order.
+pub async fn contacts(
+    State(state): State<AppState>,
+    KlinkRead(scope): KlinkRead,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Listing<ContactObject>>, KlinkError> {
+    let query = query_map(query.as_deref());
+    let paging = paging(&query)?;
+    let keyword = query
+        .get("keyword")
+        .map(|it| it.trim().to_owned())
+        .filter(|it| !it.is_empty());
+    let (contacts, total) = state
+        .store
+        .search_contacts(&scope, keyword, paging.offset(), paging.page_size)
+        .await?;
+    let tags = contacts
+        .iter()
+        .flat_map(|it| it.tags.iter().cloned())
+        .collect();
+    let found = state
+        .store
+        .lookup(
+            &scope,
+            DirectoryKeys {
+                tags,
+                ..DirectoryKeys::default()
+            },
+        )
+        .await?;
+    let directory = Directory {
+        tenant: scope.id.to_string(),
+        tags: found
+            .tags
+            .into_iter()
+            .map(|it| (it.id.to_string(), it))
+            .collect(),
+        ..Directory::default()
+    };
+    Ok(Json(Listing {
+        total,
+        page: paging.page,
+        page_size: paging.page_size,
+        last_page: paging.last_page(total),
+        data: contacts
+            .iter()
+            .map(|it| ContactObject::from_model(it, &directory, true))
+            .collect(),
+    }))
+}
+
+/// Tags and categories are small catalogues: read whole, ordered by position, paged here.
+async fn labels(
+    state: &AppState,
+    scope: &cxhub_store::TenantScope,
+    query: &HashMap<String, String>,
+    kind: DirectoryKind,
+) -> Result<Json<Listing<LabelObject>>, KlinkError> {
+    let paging = paging(query)?;
+    let page = state
+        .store
+        .list_directory(
+            scope,
+            kind,
+            KeyPage {
+                after: None,
+                limit: 100_000,
+                ids: None,
+            },
+        )
+        .await?;
+    let mut labels: Vec<LabelObject> = match kind {
+        DirectoryKind::Tags => page.tags.iter().map(LabelObject::from_tag).collect(),
+        _ => page
+            .categories
+            .iter()
+            .map(LabelObject::from_category)
+            .collect(),
+    };
+    labels.sort_by(|a, b| (a.position, &a.id).cmp(&(b.position, &b.id)));
+    let total = labels.len() as u64;
+    let data = labels
+        .into_iter()
+        .skip(paging.offset())
+        .take(paging.page_size)
+        .collect();
+    Ok(Json(Listing {
+        total,
+        page: paging.page,
+        page_size: paging.page_size,
+        last_page: paging.last_page(total),
+        data,
+    }))
+}
+
+pub async fn tags(
+    State(state): State<AppState>,
+    KlinkRead(scope): KlinkRead,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Listing<LabelObject>>, KlinkError> {
+    labels(
+        &state,
+        &scope,
+        &query_map(query.as_deref()),
+        DirectoryKind::Tags,
+    )
+    .await
+}
+
+pub async fn categories(
+    State(state): State<AppState>,
+    KlinkRead(scope): KlinkRead,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Listing<LabelObject>>, KlinkError> {
+    labels(
+        &state,
+        &scope,
+        &query_map(query.as_deref()),
+        DirectoryKind::Categories,
+    )
+    .await
+}
