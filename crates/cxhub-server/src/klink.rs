@@ -54,6 +54,13 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/contacts", get(directory_routes::contacts))
         .route("/api/v1/tags", get(directory_routes::tags))
         .route("/api/v1/categories", get(directory_routes::categories))
+        .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
+}
+
+/// Paths under `/api/v1` that klink's API has but cxhub does not serve yet, or that do
+/// not exist, answer 404 in klink's shape.
+async fn unknown_route(uri: axum::http::Uri) -> KlinkError {
+    KlinkError::not_found(format!("Cannot {}", uri.path()))
 }
 
 /// klink documents no error body; cxhub answers NestJS's shape (which klink's envelopes

@@ -169,6 +169,41 @@ async fn a_new_user_simulates_serves_and_queries() {
             "{path} is empty"
         );
     }
+    // klink's seed curls, over the simulated data, answer the seeds' shapes.
+    let seeds = [
+        (
+            "/api/v1/cx-logs?selectedDate=2026/11/16%2000:00:00-2026/11/17%2023:59:00&page&pageSize",
+            "klink-cx-logs.json",
+            "/cxLogs/total",
+        ),
+        (
+            "/api/v1/user-presence-status-log?page&pageSize",
+            "klink-presence-log.json",
+            "/total",
+        ),
+        ("/api/v1/tickets", "klink-tickets.json", "/total"),
+    ];
+    for (path, fixture, total) in seeds {
+        let (status, body) = get(&server.base, token, path).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        let fixture = format!(
+            "{}/../cxhub-dialects/tests/fixtures/{fixture}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let mut expected: Value =
+            serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+        // The tickets seed's second item is an abbreviated copy of the first.
+        if let Some(data) = expected.pointer_mut("/data").and_then(Value::as_array_mut) {
+            data.truncate(1);
+        }
+        let problems = cxhub_dialects::shape::mismatches(&expected, &body);
+        assert!(problems.is_empty(), "{path}: {problems:#?}");
+        assert!(
+            body.pointer(total).unwrap().as_u64().unwrap() > 0,
+            "{path} is empty"
+        );
+    }
+
     let (_, others) = get(&server.base, &other, "/v1/calls").await;
     assert!(
         others["data"].as_array().unwrap().is_empty(),

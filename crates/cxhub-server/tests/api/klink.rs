@@ -352,6 +352,12 @@ async fn bad_input_gets_a_400_in_klinks_shape_naming_the_parameter() {
         (401, Some(401)),
         "{body}"
     );
+    let (status, body) = get(&app, &app.acme.read, "/api/v1/no-such-thing", None).await;
+    assert_eq!(
+        (status, body["statusCode"].as_u64()),
+        (404, Some(404)),
+        "{body}"
+    );
 }
 
 async fn send(
