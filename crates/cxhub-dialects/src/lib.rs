@@ -6,5 +6,6 @@
 //! The crate does no I/O: it turns values into values. Request parameters are parsed
 //! here too, into canonical filters, so the server only routes.
 
+pub mod cinnox;
 pub mod klink;
 pub mod shape;

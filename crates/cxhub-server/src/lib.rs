@@ -14,6 +14,7 @@
 //! - [`openapi`]: the OpenAPI document, generated from the handlers and wire types.
 
 pub mod auth;
+pub mod cinnox;
 pub mod cursor;
 pub mod dto;
 pub mod input;
@@ -125,6 +126,7 @@ pub fn router(state: AppState) -> Router {
             get(directory::get_presence_status),
         )
         .merge(klink::router())
+        .merge(cinnox::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -5,7 +5,7 @@
 //! scan of what came before, so page 1000 costs what page 1 costs, and rows inserted
 //! behind the position never shift what the client sees next.
 
-use cxhub_model::call::CallStatus;
+use cxhub_model::call::{CallStatus, CallType};
 use cxhub_model::ids::Key;
 use cxhub_model::interaction::{Channel, Direction, InteractionStatus};
 use cxhub_model::ticket::{Priority, TicketStatus};
@@ -71,6 +71,10 @@ pub struct InteractionFilter {
     /// The caller's or the callee's number, exactly.
     pub number: Option<String>,
     pub extension: Option<String>,
+    /// The source's id for the record, exactly (CINNOX `callID`).
+    pub external_id: Option<String>,
+    /// Any of these call types; all when empty.
+    pub call_types: Vec<CallType>,
     pub include_deleted: bool,
 }
 

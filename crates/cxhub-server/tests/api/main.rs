@@ -2,6 +2,7 @@
 
 mod auth;
 mod bad_input;
+mod cinnox;
 mod helpers;
 mod klink;
 mod pagination;

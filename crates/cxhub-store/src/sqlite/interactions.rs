@@ -585,6 +585,11 @@ fn conditions(tenant_pk: i64, filter: &InteractionFilter) -> Where {
         );
     }
     cond.and_eq("extension", filter.extension.as_deref());
+    cond.and_eq("external_id", filter.external_id.as_deref());
+    cond.and_in(
+        "call_type",
+        filter.call_types.iter().map(|it| it.as_str().to_owned()),
+    );
     if !filter.include_deleted {
         cond.and("deleted_at is null", []);
     }
