@@ -25,24 +25,40 @@ pub struct PageRequest {
     pub offset: usize,
     /// Rows to return; the caller bounds it.
     pub limit: usize,
+    /// Oldest first instead of newest first; `after` then means "later than".
+    pub ascending: bool,
 }
 
 impl PageRequest {
-    /// The page after a position (the first page when `None`).
+    /// The page after a position (the first page when `None`), newest first.
     pub fn after(after: Option<Position>, limit: usize) -> PageRequest {
-        PageRequest {
-            after,
-            offset: 0,
-            limit,
-        }
+        PageRequest { after, offset: 0, limit, ascending: false }
     }
 
-    /// The page that skips `offset` rows from the start.
+    /// The page that skips `offset` rows from the start, newest first.
     pub fn offset(offset: usize, limit: usize) -> PageRequest {
-        PageRequest {
-            after: None,
-            offset,
-            limit,
+        PageRequest { after: None, offset, limit, ascending: false }
+    }
+}
+
+/// How a number compares with a bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    Less,
+    LessOrEqual,
+    Equal,
+    GreaterOrEqual,
+    Greater,
+}
+
+impl Comparison {
+    pub fn sql(self) -> &'static str {
+        match self {
+            Comparison::Less => "<",
+            Comparison::LessOrEqual => "<=",
+            Comparison::Equal => "=",
+            Comparison::GreaterOrEqual => ">=",
+            Comparison::Greater => ">",
         }
     }
 }
@@ -75,6 +91,18 @@ pub struct InteractionFilter {
     pub external_id: Option<String>,
     /// Any of these call types; all when empty.
     pub call_types: Vec<CallType>,
+    /// Created (at the source) at or after.
+    pub created_from: Option<Instant>,
+    /// Created at or before (inclusive, as Sencloud's `date_to`).
+    pub created_until: Option<Instant>,
+    /// Any of these extensions; all when empty.
+    pub extensions: Vec<String>,
+    /// Any of these hotlines (virtual numbers); all when empty.
+    pub virtual_numbers: Vec<String>,
+    pub department: Option<String>,
+    pub session_id: Option<String>,
+    /// Talk seconds compared with a bound; calls never connected count 0.
+    pub talk_secs: Option<(Comparison, u32)>,
     pub include_deleted: bool,
 }
 

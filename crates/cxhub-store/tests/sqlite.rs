@@ -302,9 +302,22 @@ proptest! {
                 }
                 by_offset.extend(page.items.iter().map(|it| it.external_id.as_str().to_owned()));
             }
-            Ok((got, count, by_offset))
+            let mut ascending = Vec::new();
+            let mut after = None;
+            loop {
+                let request = PageRequest { after, offset: 0, limit, ascending: true };
+                let page = store.list_interactions(&scope, filter.clone(), request).await.unwrap();
+                ascending.extend(page.items.iter().map(|it| it.external_id.as_str().to_owned()));
+                match page.next {
+                    Some(next) => after = Some(next),
+                    None => break,
+                }
+            }
+            ascending.reverse();
+            Ok((got, count, by_offset, ascending))
         })?;
-        let (got, count, by_offset) = got;
+        let (got, count, by_offset, ascending) = got;
+        prop_assert_eq!(&ascending, &want);
         prop_assert_eq!(count as usize, want.len());
         prop_assert_eq!(&by_offset, &want);
         prop_assert_eq!(got, want);

@@ -52,7 +52,7 @@ impl Where {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
-    /// Runs `select` with these conditions, newest first by `time_column`, for one page,
+    /// Runs `select` with these conditions, newest (or oldest) first by `time_column`, for one page,
     /// reading each row with `read`. Fetches one row more than the limit to learn
     /// whether more follow.
     pub(crate) fn page<T>(
@@ -63,21 +63,18 @@ impl Where {
         page: PageRequest,
         mut read: impl FnMut(&rusqlite::Row<'_>) -> StoreResult<T>,
     ) -> StoreResult<Vec<T>> {
+        let (cmp, order) = match page.ascending {
+            true => ((">=", ">"), "asc"),
+            false => (("<=", "<"), "desc"),
+        };
         if let Some(after) = page.after {
             // The first term bounds the index range; the second breaks ties on equal instants.
             self.and(
-                &format!("{time_column} <= ? and ({time_column} < ? or id < ?)"),
-                [
-                    Value::Integer(after.at),
-                    Value::Integer(after.at),
-                    Value::Integer(after.id),
-                ],
+                &format!("{time_column} {} ? and ({time_column} {} ? or id {} ?)", cmp.0, cmp.1, cmp.1),
+                [Value::Integer(after.at), Value::Integer(after.at), Value::Integer(after.id)],
             );
         }
-        let sql = format!(
-            "{select}{} order by {time_column} desc, id desc limit ? offset ?",
-            self.sql
-        );
+        let sql = format!("{select}{} order by {time_column} {order}, id {order} limit ? offset ?", self.sql);
         self.args.push(Value::Integer(page.limit as i64 + 1));
         self.args.push(Value::Integer(
             i64::try_from(page.offset).unwrap_or(i64::MAX),
