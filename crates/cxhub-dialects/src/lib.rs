@@ -8,4 +8,5 @@
 
 pub mod cinnox;
 pub mod klink;
+pub mod sencloud;
 pub mod shape;

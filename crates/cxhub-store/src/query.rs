@@ -32,12 +32,22 @@ pub struct PageRequest {
 impl PageRequest {
     /// The page after a position (the first page when `None`), newest first.
     pub fn after(after: Option<Position>, limit: usize) -> PageRequest {
-        PageRequest { after, offset: 0, limit, ascending: false }
+        PageRequest {
+            after,
+            offset: 0,
+            limit,
+            ascending: false,
+        }
     }
 
     /// The page that skips `offset` rows from the start, newest first.
     pub fn offset(offset: usize, limit: usize) -> PageRequest {
-        PageRequest { after: None, offset, limit, ascending: false }
+        PageRequest {
+            after: None,
+            offset,
+            limit,
+            ascending: false,
+        }
     }
 }
 

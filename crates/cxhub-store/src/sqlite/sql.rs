@@ -70,11 +70,21 @@ impl Where {
         if let Some(after) = page.after {
             // The first term bounds the index range; the second breaks ties on equal instants.
             self.and(
-                &format!("{time_column} {} ? and ({time_column} {} ? or id {} ?)", cmp.0, cmp.1, cmp.1),
-                [Value::Integer(after.at), Value::Integer(after.at), Value::Integer(after.id)],
+                &format!(
+                    "{time_column} {} ? and ({time_column} {} ? or id {} ?)",
+                    cmp.0, cmp.1, cmp.1
+                ),
+                [
+                    Value::Integer(after.at),
+                    Value::Integer(after.at),
+                    Value::Integer(after.id),
+                ],
             );
         }
-        let sql = format!("{select}{} order by {time_column} {order}, id {order} limit ? offset ?", self.sql);
+        let sql = format!(
+            "{select}{} order by {time_column} {order}, id {order} limit ? offset ?",
+            self.sql
+        );
         self.args.push(Value::Integer(page.limit as i64 + 1));
         self.args.push(Value::Integer(
             i64::try_from(page.offset).unwrap_or(i64::MAX),

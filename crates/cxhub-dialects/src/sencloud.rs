@@ -1,0 +1,820 @@
+//! Sencloud (eTelecom's shop API): `POST /v1/shop.Sencloud/ListCallLogs`.
+//!
+//! The request is decoded in two steps, as the vendor's server does: [`decode`] turns the
+//! body into typed values (a wrong type or an unknown enum name is `malformed`), then,
+//! after authentication, [`Request::validate`] checks the values (`invalid_argument`).
+//! See `docs/dialects/sencloud.md` and `docs/mapping.md` §5.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE;
+use cxhub_model::call::{CallDetail, CallKind, CallLeg, CallStatus, LegStatus, Media, Party};
+use cxhub_model::error::FieldError;
+use cxhub_model::ids::Key;
+use cxhub_model::interaction::{Channel, Direction, Interaction, InteractionStatus};
+use cxhub_model::time::Instant;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The source name records read from Sencloud carry.
+pub const SOURCE: &str = "sencloud";
+/// Rows per page when `limit` is 0, absent or over the maximum (silently, as the vendor).
+pub const MAX_LIMIT: usize = 100;
+/// Go's zero time, printed for an absent instant.
+pub const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
+
+/// A Twirp error body: `{code, msg, meta}`, `meta` omitted when empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwirpError {
+    pub code: String,
+    pub msg: String,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty", default)]
+    pub meta: std::collections::BTreeMap<String, String>,
+}
+
+impl TwirpError {
+    pub fn new(code: &str, msg: impl Into<String>) -> TwirpError {
+        TwirpError {
+            code: code.to_owned(),
+            msg: msg.into(),
+            meta: Default::default(),
+        }
+    }
+
+    pub fn with(mut self, key: &str, value: impl Into<String>) -> TwirpError {
+        self.meta.insert(key.to_owned(), value.into());
+        self
+    }
+
+    fn malformed(cause: impl Into<String>) -> TwirpError {
+        TwirpError::new("malformed", "the json request could not be decoded").with("cause", cause)
+    }
+
+    fn invalid(msg: impl Into<String>) -> TwirpError {
+        TwirpError::new("invalid_argument", msg)
+    }
+
+    /// The HTTP status of a Twirp code (vendors.md §3.2).
+    pub fn http_status(&self) -> u16 {
+        match self.code.as_str() {
+            "canceled" | "deadline_exceeded" => 408,
+            "invalid_argument" | "malformed" | "out_of_range" => 400,
+            "not_found" | "bad_route" => 404,
+            "already_exists" | "aborted" => 409,
+            "permission_denied" | "resource_exhausted" => 403,
+            "unauthenticated" => 401,
+            "failed_precondition" => 412,
+            "unimplemented" => 501,
+            "unavailable" => 503,
+            _ => 500,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct RawRequest {
+    filter: Option<RawFilter>,
+    paging: Option<RawPaging>,
+    /// The seed's curl sends filter fields at the top level; they are read as the filter's.
+    #[serde(flatten)]
+    top: RawFilter,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct RawFilter {
+    call_number: Option<String>,
+    call_state: Option<Value>,
+    date_from: Option<String>,
+    date_to: Option<String>,
+    department_id: Option<Value>,
+    direction: Option<Value>,
+    duration: Option<RawDuration>,
+    extension_ids: Option<Vec<Value>>,
+    external_id: Option<String>,
+    external_session_id: Option<String>,
+    hotline_ids: Option<Vec<Value>>,
+    user_id: Option<Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct RawDuration {
+    comparison: Option<Value>,
+    value: Option<i64>,
+}
+
+/// The request's paging, as sent.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default)]
+pub struct RawPaging {
+    pub after: Option<String>,
+    pub before: Option<String>,
+    pub limit: Option<i64>,
+    pub sort: Option<String>,
+}
+
+/// `call_state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallState {
+    Unknown,
+    Answered,
+    NotAnswered,
+}
+
+/// Sencloud's `direction`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SenDirection {
+    Unknown,
+    In,
+    Out,
+    Ext,
+    ExtIn,
+    ExtOut,
+}
+
+/// `duration.comparison`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    LessThan,
+    LessThanOrEqualTo,
+    EqualTo,
+    GreaterThanOrEqualTo,
+    GreaterThan,
+}
+
+/// A decoded request, before validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub call_number: Option<String>,
+    pub call_state: CallState,
+    pub date_from: Option<Instant>,
+    pub date_to: Option<Instant>,
+    pub department_id: Option<String>,
+    pub direction: SenDirection,
+    pub duration: Option<(Comparison, i64)>,
+    pub extension_ids: Vec<String>,
+    pub external_id: Option<String>,
+    pub external_session_id: Option<String>,
+    pub hotline_ids: Vec<String>,
+    pub user_id: Option<String>,
+    pub paging: RawPaging,
+}
+
+/// Decodes a body; an empty body is an empty request.
+pub fn decode(body: &[u8]) -> Result<Request, TwirpError> {
+    let raw: RawRequest = match body.iter().all(u8::is_ascii_whitespace) {
+        true => RawRequest::default(),
+        false => {
+            serde_json::from_slice(body).map_err(|err| TwirpError::malformed(err.to_string()))?
+        }
+    };
+    let filter = merge(raw.filter.unwrap_or_default(), raw.top);
+    let name = |value: &Option<Value>| -> Result<Option<String>, ()> {
+        match value {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) if text.is_empty() => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.clone())),
+            Some(Value::Number(number)) => Ok(Some(number.to_string())),
+            Some(_) => Err(()),
+        }
+    };
+    let enum_value = |kind: &str, value: &Option<Value>| {
+        name(value).map_err(|()| TwirpError::malformed(format!("invalid {kind} value")))
+    };
+    let call_state = match enum_value("CallState", &filter.call_state)?.as_deref() {
+        None | Some("unknown") | Some("0") => CallState::Unknown,
+        Some("answered") => CallState::Answered,
+        Some("not_answered") => CallState::NotAnswered,
+        Some(other) => {
+            return Err(TwirpError::malformed(format!(
+                "unrecognized enum CallState value \"{other}\""
+            )));
+        }
+    };
+    let direction = match enum_value("CallDirection", &filter.direction)?.as_deref() {
+        None | Some("unknown") | Some("0") => SenDirection::Unknown,
+        Some("in") | Some("3") => SenDirection::In,
+        Some("out") | Some("9") => SenDirection::Out,
+        Some("ext") | Some("15") => SenDirection::Ext,
+        Some("ext_in") | Some("17") => SenDirection::ExtIn,
+        Some("ext_out") | Some("21") => SenDirection::ExtOut,
+        Some(other) => {
+            return Err(TwirpError::malformed(format!(
+                "unrecognized enum CallDirection value \"{other}\""
+            )));
+        }
+    };
+    let duration = match filter.duration {
+        None => None,
+        Some(duration) => {
+            let comparison = match enum_value("Comparison", &duration.comparison)?.as_deref() {
+                None | Some("unknow") | Some("unknown") | Some("0") => None,
+                Some("less_than") => Some(Comparison::LessThan),
+                Some("less_than_or_equal_to") => Some(Comparison::LessThanOrEqualTo),
+                Some("equal_to") => Some(Comparison::EqualTo),
+                Some("greater_than_or_equal_to") => Some(Comparison::GreaterThanOrEqualTo),
+                Some("greater_than") => Some(Comparison::GreaterThan),
+                Some(other) => {
+                    return Err(TwirpError::malformed(format!(
+                        "unrecognized enum Comparison value \"{other}\""
+                    )));
+                }
+            };
+            comparison.map(|it| (it, duration.value.unwrap_or(0)))
+        }
+    };
+    let time = |field: &str, value: &Option<String>| -> Result<Option<Instant>, TwirpError> {
+        match value.as_deref() {
+            None | Some("") => Ok(None),
+            Some(text) => Instant::parse_rfc3339(text).map(Some).map_err(|_| {
+                TwirpError::malformed(format!("{field}: parsing time \"{text}\" as RFC3339"))
+            }),
+        }
+    };
+    let ids = |field: &str, values: &Option<Vec<Value>>| -> Result<Vec<String>, TwirpError> {
+        let mut out = Vec::new();
+        for value in values.iter().flatten() {
+            match name(&Some(value.clone())) {
+                Ok(Some(text)) => out.push(text),
+                Ok(None) => (),
+                Err(()) => {
+                    return Err(TwirpError::malformed(format!(
+                        "{field}: an id must be a string or a number"
+                    )));
+                }
+            }
+        }
+        Ok(out)
+    };
+    let id = |field: &str, value: &Option<Value>| -> Result<Option<String>, TwirpError> {
+        let text = name(value).map_err(|()| {
+            TwirpError::malformed(format!("{field}: an id must be a string or a number"))
+        })?;
+        Ok(text.filter(|it| it != "0"))
+    };
+    Ok(Request {
+        call_number: filter.call_number.filter(|it| !it.is_empty()),
+        call_state,
+        date_from: time("date_from", &filter.date_from)?,
+        date_to: time("date_to", &filter.date_to)?,
+        department_id: id("department_id", &filter.department_id)?,
+        direction,
+        duration,
+        extension_ids: ids("extension_ids", &filter.extension_ids)?,
+        external_id: filter.external_id.filter(|it| !it.is_empty()),
+        external_session_id: filter.external_session_id.filter(|it| !it.is_empty()),
+        hotline_ids: ids("hotline_ids", &filter.hotline_ids)?,
+        user_id: id("user_id", &filter.user_id)?,
+        paging: raw.paging.unwrap_or_default(),
+    })
+}
+
+fn merge(inner: RawFilter, top: RawFilter) -> RawFilter {
+    RawFilter {
+        call_number: inner.call_number.or(top.call_number),
+        call_state: inner.call_state.or(top.call_state),
+        date_from: inner.date_from.or(top.date_from),
+        date_to: inner.date_to.or(top.date_to),
+        department_id: inner.department_id.or(top.department_id),
+        direction: inner.direction.or(top.direction),
+        duration: inner.duration.or(top.duration),
+        extension_ids: inner.extension_ids.or(top.extension_ids),
+        external_id: inner.external_id.or(top.external_id),
+        external_session_id: inner.external_session_id.or(top.external_session_id),
+        hotline_ids: inner.hotline_ids.or(top.hotline_ids),
+        user_id: inner.user_id.or(top.user_id),
+    }
+}
+
+/// A validated page request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// `sort=started_at`: oldest first. Otherwise newest first.
+    pub ascending: bool,
+    /// The row to continue from and whether to go backwards from it (`before`).
+    pub cursor: Option<(Cursor, bool)>,
+    pub limit: usize,
+}
+
+/// A keyset position: the started-at and id of a row, and the sort it was given for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub ascending: bool,
+    pub at: i64,
+    pub id: i64,
+}
+
+impl Cursor {
+    /// Opaque to clients: base64url (padded) of the sort, the instant and the id.
+    pub fn encode(self) -> String {
+        let sort = if self.ascending { "a" } else { "d" };
+        URL_SAFE.encode(format!("{sort}:{}:{}", self.at, self.id))
+    }
+
+    fn decode(text: &str) -> Option<Cursor> {
+        let bytes = URL_SAFE.decode(text).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        let mut parts = text.split(':');
+        let ascending = match parts.next()? {
+            "a" => true,
+            "d" => false,
+            _ => return None,
+        };
+        let at = parts.next()?.parse().ok()?;
+        let id = parts.next()?.parse().ok()?;
+        parts
+            .next()
+            .is_none()
+            .then_some(Cursor { ascending, at, id })
+    }
+}
+
+impl Request {
+    /// Checks the values, with the vendor's `invalid_argument` messages.
+    pub fn validate(&self) -> Result<Page, TwirpError> {
+        match (self.date_from, self.date_to) {
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(TwirpError::invalid("must provide both DateFrom and DateTo"));
+            }
+            (Some(from), Some(to)) if to < from => {
+                return Err(TwirpError::invalid("date_to must be after date_from"));
+            }
+            _ => (),
+        }
+        let paging = &self.paging;
+        let limit = match paging.limit.unwrap_or(0) {
+            limit if limit < 0 => return Err(TwirpError::invalid("invalid limit")),
+            0 => MAX_LIMIT,
+            limit => (limit as usize).min(MAX_LIMIT),
+        };
+        let sort = paging.sort.as_deref().unwrap_or("").trim();
+        let ascending = match sort {
+            "" | "-started_at" => false,
+            "started_at" => true,
+            _ if sort.contains(',') => {
+                return Err(TwirpError::invalid(
+                    "paging is invalid (can not sort by more than 1 field)",
+                ));
+            }
+            "id" | "-id" => {
+                return Err(TwirpError::invalid(
+                    "paging is invalid (can not sort by id)",
+                ));
+            }
+            other => {
+                return Err(TwirpError::invalid(format!(
+                    "sort by {} is not allowed",
+                    other.trim_start_matches('-')
+                )));
+            }
+        };
+        let after_given = paging.after.as_deref().is_some_and(|it| !it.is_empty());
+        let before = paging.before.as_deref().filter(|it| !it.is_empty());
+        if after_given && before.is_some() {
+            return Err(TwirpError::invalid("paging is invalid"));
+        }
+        let after = paging
+            .after
+            .as_deref()
+            .filter(|it| !it.is_empty() && *it != ".");
+        let cursor = match (after, before) {
+            (Some(text), _) => Some((text, false)),
+            (None, Some(text)) => Some((text, true)),
+            (None, None) => None,
+        };
+        let cursor = match cursor {
+            None => None,
+            Some((text, backwards)) => {
+                let cursor = Cursor::decode(text)
+                    .ok_or_else(|| TwirpError::invalid("paging is invalid (invalid cursor)"))?;
+                if cursor.ascending != ascending {
+                    return Err(TwirpError::invalid(
+                        "paging is invalid (sort does not match)",
+                    ));
+                }
+                Some((cursor, backwards))
+            }
+        };
+        Ok(Page {
+            ascending,
+            cursor,
+            limit,
+        })
+    }
+}
+
+/// `{call_logs, paging}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ListCallLogsResponse {
+    pub call_logs: Vec<CallLog>,
+    pub paging: PagingOut,
+}
+
+/// The paging of an answer: the request's `after`, `before` and `sort` echoed, the
+/// effective `limit`, and the cursors of the first (`prev`) and last (`next`) rows.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PagingOut {
+    pub after: String,
+    pub before: String,
+    pub limit: usize,
+    pub next: String,
+    pub prev: String,
+    pub sort: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CallLog {
+    pub call_state: String,
+    pub call_status: String,
+    pub call_targets: Vec<CallTarget>,
+    pub callee: String,
+    pub caller: String,
+    pub contact_id: String,
+    pub created_at: String,
+    pub direction: String,
+    pub duration: u32,
+    pub ended_at: String,
+    pub extension_id: String,
+    pub external_id: String,
+    pub external_session_id: String,
+    pub id: String,
+    pub note: String,
+    pub recording_urls: Vec<String>,
+    pub started_at: String,
+    pub updated_at: String,
+    pub user_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CallTarget {
+    pub add_time: String,
+    pub answered_time: String,
+    pub end_reason: String,
+    pub ended_time: String,
+    pub fail_code: i32,
+    pub ring_duration: u32,
+    pub ring_time: String,
+    pub status: String,
+    pub target_number: String,
+    pub trunk_name: String,
+}
+
+/// Go's `time.Time` in JSON: RFC 3339 with the fraction's trailing zeros trimmed.
+pub fn go_time(at: Option<Instant>) -> String {
+    at.map_or_else(|| ZERO_TIME.to_owned(), |it| it.to_timestamp().to_string())
+}
+
+fn parse_go_time(text: &str) -> Option<Instant> {
+    (text != ZERO_TIME)
+        .then(|| Instant::parse_rfc3339(text).ok())
+        .flatten()
+}
+
+/// An int64 id on the wire: the key when it is one, else `"0"` (the vendor's zero id).
+fn int_id(key: Option<&Key>) -> String {
+    key.map(Key::as_str)
+        .filter(|it| it.parse::<i64>().is_ok_and(|id| id > 0))
+        .map_or_else(|| "0".to_owned(), str::to_owned)
+}
+
+/// `answered` for a connected call, else `not_answered`.
+pub fn call_state(status: CallStatus) -> &'static str {
+    match status {
+        CallStatus::Ended => "answered",
+        _ => "not_answered",
+    }
+}
+
+impl CallLog {
+    /// The call log of a call; `None` for an interaction that is not a call.
+    pub fn from_model(it: &Interaction) -> Option<CallLog> {
+        let (InteractionStatus::Call(status), Some(call)) = (it.status, it.call.as_ref()) else {
+            return None;
+        };
+        let direction = match it.direction {
+            Direction::Inbound => "in",
+            Direction::Outbound => "out",
+            Direction::Internal
+                if call.extension.is_some() && call.extension == call.callee.number =>
+            {
+                "ext_in"
+            }
+            Direction::Internal => "ext_out",
+        };
+        Some(CallLog {
+            call_state: call_state(status).to_owned(),
+            call_status: if status == CallStatus::Ended {
+                "P"
+            } else {
+                "NS"
+            }
+            .to_owned(),
+            call_targets: call.legs.iter().map(CallTarget::from_model).collect(),
+            callee: call.callee.number.clone().unwrap_or_default(),
+            caller: call.caller.number.clone().unwrap_or_default(),
+            contact_id: int_id(it.contact_id.as_ref()),
+            created_at: go_time(Some(it.created_at_or_derived())),
+            direction: direction.to_owned(),
+            duration: call.talk_secs.unwrap_or(0),
+            ended_at: go_time(it.ended_at),
+            extension_id: call
+                .extension
+                .clone()
+                .filter(|it| it.parse::<i64>().is_ok())
+                .unwrap_or_else(|| "0".to_owned()),
+            external_id: it.external_id.to_string(),
+            external_session_id: call.session_id.clone().unwrap_or_default(),
+            id: it.id.map(|id| id.to_string()).unwrap_or_default(),
+            note: call.note.clone().unwrap_or_default(),
+            recording_urls: call.recordings.clone(),
+            started_at: go_time(Some(it.started_at)),
+            updated_at: go_time(it.updated_at.or(Some(it.created_at_or_derived()))),
+            user_id: int_id(it.agent_id.as_ref()),
+        })
+    }
+
+    /// Reads a call log as a call of source [`SOURCE`], keyed by its `id`.
+    pub fn into_model(self) -> Result<Interaction, FieldError> {
+        let some = |text: String| Some(text).filter(|it| !it.is_empty());
+        let key = |field: &str, text: String| -> Result<Option<Key>, FieldError> {
+            some(text)
+                .filter(|it| it != "0")
+                .map(|it| Key::parse(&it).map_err(|reason| FieldError::new(field, reason)))
+                .transpose()
+        };
+        let started_at = parse_go_time(&self.started_at)
+            .ok_or_else(|| FieldError::new("started_at", "is not a time"))?;
+        let direction = match self.direction.as_str() {
+            "in" => Direction::Inbound,
+            "out" => Direction::Outbound,
+            "ext" | "ext_in" | "ext_out" => Direction::Internal,
+            other => {
+                return Err(FieldError::new(
+                    "direction",
+                    format!("`{other}` is not in, out, ext, ext_in or ext_out"),
+                ));
+            }
+        };
+        let status = match self.call_state.as_str() {
+            "answered" => CallStatus::Ended,
+            _ => CallStatus::NotAnswered,
+        };
+        let legs = self
+            .call_targets
+            .into_iter()
+            .map(CallTarget::into_model)
+            .collect();
+        let interaction = Interaction {
+            id: None,
+            source: Key::parse(SOURCE).expect("the source name is a valid key"),
+            external_id: Key::parse(&self.id).map_err(|reason| FieldError::new("id", reason))?,
+            version: parse_go_time(&self.updated_at).map_or(0, Instant::as_millis),
+            channel: Channel::Voice,
+            direction,
+            status: InteractionStatus::Call(status),
+            contact_id: key("contact_id", self.contact_id)?,
+            queue_id: None,
+            agent_id: key("user_id", self.user_id)?,
+            first_assignee_id: None,
+            closed_assignee_id: None,
+            case_number: None,
+            case_ref: None,
+            room_id: None,
+            contact_platform_id: None,
+            started_at,
+            ended_at: parse_go_time(&self.ended_at),
+            closed_at: None,
+            first_response_secs: None,
+            first_replied_secs: None,
+            handled_secs: None,
+            full_handled_secs: None,
+            wrap_up_form_id: None,
+            wrap_up_secs: None,
+            hold_secs: None,
+            resolution_secs: None,
+            full_resolution_secs: None,
+            sla_status: None,
+            analysis_status: None,
+            disposition: None,
+            labels: Vec::new(),
+            created_at: parse_go_time(&self.created_at),
+            updated_at: parse_go_time(&self.updated_at),
+            deleted_at: None,
+            call: Some(CallDetail {
+                caller: Party {
+                    number: some(self.caller),
+                    ..Party::default()
+                },
+                callee: Party {
+                    number: some(self.callee),
+                    ..Party::default()
+                },
+                virtual_number: None,
+                extension: some(self.extension_id).filter(|it| it != "0"),
+                department: None,
+                call_type: None,
+                kind: CallKind::Call,
+                media: Media::Audio,
+                bye_reason: None,
+                release_party: None,
+                recordings: self.recording_urls,
+                note: some(self.note),
+                session_id: some(self.external_session_id),
+                answered_at: None,
+                queued_at: None,
+                wait_secs: None,
+                talk_secs: Some(self.duration).filter(|it| *it > 0),
+                hold_count: 0,
+                transfer_count: 0,
+                abandon_stage: None,
+                legs,
+            }),
+            messages: Vec::new(),
+        };
+        interaction.check()?;
+        Ok(interaction)
+    }
+}
+
+impl CallTarget {
+    fn from_model(leg: &CallLeg) -> CallTarget {
+        CallTarget {
+            add_time: go_time(leg.added_at),
+            answered_time: go_time(leg.answered_at),
+            end_reason: leg.end_reason.clone().unwrap_or_default(),
+            ended_time: go_time(leg.ended_at),
+            fail_code: leg.fail_code.unwrap_or(0),
+            ring_duration: leg.ring_secs.unwrap_or(0),
+            ring_time: go_time(leg.ring_at),
+            status: match leg.status {
+                LegStatus::Answered => "answered",
+                _ => "not_answered",
+            }
+            .to_owned(),
+            target_number: leg.target_number.clone().unwrap_or_default(),
+            trunk_name: leg.trunk.clone().unwrap_or_default(),
+        }
+    }
+
+    fn into_model(self) -> CallLeg {
+        let some = |text: String| Some(text).filter(|it| !it.is_empty());
+        CallLeg {
+            target_number: some(self.target_number),
+            agent_id: None,
+            added_at: parse_go_time(&self.add_time),
+            ring_at: parse_go_time(&self.ring_time),
+            answered_at: parse_go_time(&self.answered_time),
+            ended_at: parse_go_time(&self.ended_time),
+            ring_secs: Some(self.ring_duration).filter(|it| *it > 0),
+            status: match self.status.as_str() {
+                "answered" => LegStatus::Answered,
+                _ => LegStatus::NotAnswered,
+            },
+            end_reason: some(self.end_reason),
+            fail_code: Some(self.fail_code).filter(|it| *it != 0),
+            trunk: some(self.trunk_name),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_seed_curl_body_reads_its_top_level_filter() {
+        let request = decode(br#"{"extension_ids": ["101"]}"#).unwrap();
+        assert_eq!(request.extension_ids, ["101"]);
+        let request =
+            decode(br#"{"filter": {"extension_ids": [101], "direction": 3, "call_state": ""}}"#)
+                .unwrap();
+        assert_eq!(
+            (request.extension_ids.as_slice(), request.direction),
+            (&["101".to_owned()][..], SenDirection::In)
+        );
+        assert_eq!(request.call_state, CallState::Unknown);
+    }
+
+    #[test]
+    fn decoding_errors_are_malformed() {
+        let err = decode(br#"{"filter": {"call_state": "x"}}"#).unwrap_err();
+        assert_eq!(
+            (err.code.as_str(), err.meta["cause"].as_str()),
+            ("malformed", "unrecognized enum CallState value \"x\"")
+        );
+        assert_eq!(decode(b"{").unwrap_err().code, "malformed");
+        assert_eq!(
+            decode(br#"{"filter": {"call_number": 5}}"#)
+                .unwrap_err()
+                .code,
+            "malformed"
+        );
+        assert_eq!(
+            decode(br#"{"filter": {"date_from": "yesterday"}}"#)
+                .unwrap_err()
+                .code,
+            "malformed"
+        );
+    }
+
+    #[test]
+    fn validation_uses_the_vendors_messages() {
+        let msg = |body: &str| decode(body.as_bytes()).unwrap().validate().unwrap_err().msg;
+        assert_eq!(
+            msg(r#"{"filter": {"date_from": "2021-03-10T17:07:19+07:00"}}"#),
+            "must provide both DateFrom and DateTo"
+        );
+        assert_eq!(
+            msg(
+                r#"{"filter": {"date_from": "2021-03-10T17:07:19+07:00", "date_to": "2021-03-09T17:07:19+07:00"}}"#
+            ),
+            "date_to must be after date_from"
+        );
+        assert_eq!(msg(r#"{"paging": {"limit": -1}}"#), "invalid limit");
+        assert_eq!(
+            msg(r#"{"paging": {"after": "x", "before": "y"}}"#),
+            "paging is invalid"
+        );
+        assert_eq!(
+            msg(r#"{"paging": {"sort": "started_at,id"}}"#),
+            "paging is invalid (can not sort by more than 1 field)"
+        );
+        assert_eq!(
+            msg(r#"{"paging": {"sort": "-id"}}"#),
+            "paging is invalid (can not sort by id)"
+        );
+        assert_eq!(
+            msg(r#"{"paging": {"sort": "duration"}}"#),
+            "sort by duration is not allowed"
+        );
+        assert_eq!(
+            msg(r#"{"paging": {"after": "garbage"}}"#),
+            "paging is invalid (invalid cursor)"
+        );
+        let descending = Cursor {
+            ascending: false,
+            at: 1,
+            id: 2,
+        }
+        .encode();
+        assert_eq!(
+            msg(&format!(
+                r#"{{"paging": {{"after": "{descending}", "sort": "started_at"}}}}"#
+            )),
+            "paging is invalid (sort does not match)"
+        );
+    }
+
+    #[test]
+    fn limits_clamp_and_defaults_apply() {
+        let page = |body: &str| decode(body.as_bytes()).unwrap().validate().unwrap();
+        assert_eq!(
+            page("{}"),
+            Page {
+                ascending: false,
+                cursor: None,
+                limit: 100
+            }
+        );
+        assert_eq!(page(r#"{"paging": {"limit": 0, "after": "."}}"#).limit, 100);
+        assert_eq!(page(r#"{"paging": {"limit": 1000}}"#).limit, 100);
+        assert_eq!(
+            page(r#"{"paging": {"limit": 7, "sort": "started_at"}}"#),
+            Page {
+                ascending: true,
+                cursor: None,
+                limit: 7
+            }
+        );
+    }
+
+    #[test]
+    fn go_times_trim_the_fraction_and_absent_is_the_zero_time() {
+        assert_eq!(
+            go_time(Instant::parse_rfc3339("2025-12-06T03:38:08.453Z").ok()),
+            "2025-12-06T03:38:08.453Z"
+        );
+        assert_eq!(
+            go_time(Instant::parse_rfc3339("2019-08-24T14:15:22Z").ok()),
+            "2019-08-24T14:15:22Z"
+        );
+        assert_eq!(go_time(None), ZERO_TIME);
+    }
+
+    proptest! {
+        #[test]
+        fn decoding_never_panics(body in "\\PC{0,80}") {
+            if let Ok(request) = decode(body.as_bytes()) {
+                let _ = request.validate();
+            }
+        }
+
+        #[test]
+        fn cursors_round_trip(ascending: bool, at in 0i64..=253_402_300_799_999, id in 1i64..=i64::MAX) {
+            let cursor = Cursor { ascending, at, id };
+            prop_assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
+        }
+    }
+}
