@@ -251,7 +251,12 @@ pub fn decode(body: &[u8]) -> Result<Request, TwirpError> {
         let text = name(value).map_err(|()| {
             TwirpError::malformed(format!("{field}: an id must be a string or a number"))
         })?;
-        Ok(text.filter(|it| it != "0"))
+        match text.filter(|it| it != "0") {
+            Some(text) if Key::parse(&text).is_err() => Err(TwirpError::malformed(format!(
+                "{field}: `{text}` is not an id"
+            ))),
+            other => Ok(other),
+        }
     };
     Ok(Request {
         call_number: filter.call_number.filter(|it| !it.is_empty()),

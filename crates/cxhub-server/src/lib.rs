@@ -22,6 +22,7 @@ pub mod klink;
 pub mod openapi;
 pub mod problem;
 pub mod routes;
+pub mod sencloud;
 
 use std::future::Future;
 
@@ -127,6 +128,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(klink::router())
         .merge(cinnox::router())
+        .merge(sencloud::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

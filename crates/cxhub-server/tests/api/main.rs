@@ -7,4 +7,5 @@ mod helpers;
 mod klink;
 mod pagination;
 mod records;
+mod sencloud;
 mod tickets;

@@ -590,6 +590,22 @@ fn conditions(tenant_pk: i64, filter: &InteractionFilter) -> Where {
         "call_type",
         filter.call_types.iter().map(|it| it.as_str().to_owned()),
     );
+    if let Some(from) = filter.created_from {
+        cond.and("created_at >= ?", [Value::Integer(from.as_millis())]);
+    }
+    if let Some(until) = filter.created_until {
+        cond.and("created_at <= ?", [Value::Integer(until.as_millis())]);
+    }
+    cond.and_in("extension", filter.extensions.iter().cloned());
+    cond.and_in("virtual_number", filter.virtual_numbers.iter().cloned());
+    cond.and_eq("department", filter.department.as_deref());
+    cond.and_eq("session_id", filter.session_id.as_deref());
+    if let Some((comparison, bound)) = filter.talk_secs {
+        cond.and(
+            &format!("coalesce(talk_secs, 0) {} ?", comparison.sql()),
+            [Value::Integer(bound.into())],
+        );
+    }
     if !filter.include_deleted {
         cond.and("deleted_at is null", []);
     }
