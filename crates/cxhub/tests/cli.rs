@@ -204,6 +204,42 @@ async fn a_new_user_simulates_serves_and_queries() {
         );
     }
 
+    // CINNOX's and Sencloud's seed requests, over the same data.
+    let fixture = |name: &str| -> Value {
+        let path = format!(
+            "{}/../cxhub-dialects/tests/fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let (status, body) = get(
+        &server.base,
+        token,
+        "/v1/api/apps/demo/data/call-log?offset=0",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(cxhub_dialects::shape::mismatches(&fixture("cinnox-call-log.json"), &body).is_empty());
+    assert!(!body["result"].as_array().unwrap().is_empty());
+    let response = reqwest::Client::new()
+        .post(format!("{}/v1/shop.Sencloud/ListCallLogs", server.base))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(r#"{"extension_ids": ["101"]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        cxhub_dialects::shape::mismatches(&fixture("sencloud-list-call-logs.json"), &body)
+            .is_empty()
+    );
+    assert!(
+        !body["call_logs"].as_array().unwrap().is_empty(),
+        "the simulated center has calls on extension 101"
+    );
+
     let (_, others) = get(&server.base, &other, "/v1/calls").await;
     assert!(
         others["data"].as_array().unwrap().is_empty(),

@@ -243,6 +243,12 @@ async fn no_query_gets_a_500() {
         ("/api/v1/tickets", &["page", "pageSize", "contactId"][..]),
         ("/api/v1/contacts", &["keyword", "page", "pageSize"][..]),
         ("/api/v1/tags", &["page", "pageSize"][..]),
+        (
+            "/v1/api/apps/acme/data/call-log",
+            &[
+                "callID", "callType", "status", "startAt", "endAt", "offset", "limit",
+            ][..],
+        ),
     ];
     for (path, params) in lists {
         for param in params {
@@ -266,5 +272,50 @@ async fn no_query_gets_a_500() {
             .await
             .unwrap();
         assert!(response.status().as_u16() < 500, "zone {zone}");
+    }
+}
+
+/// Hostile Sencloud bodies: always an answer below 500.
+#[tokio::test]
+async fn no_sencloud_body_gets_a_500() {
+    let app = spawn_app().await;
+    app.post(
+        &app.acme.write,
+        "/v1/calls",
+        &json!([call("a", "2026-11-20T09:00:00Z")]),
+    )
+    .await;
+    let bodies = [
+        "",
+        "null",
+        "[]",
+        "\"x\"",
+        "{\"filter\": null}",
+        "{\"filter\": []}",
+        "{\"paging\": {\"limit\": 1e99}}",
+        "{\"paging\": {\"limit\": 9223372036854775807}}",
+        "{\"paging\": {\"after\": \"%%%\"}}",
+        "{\"paging\": {\"before\": \"ZDox\"}}",
+        "{\"filter\": {\"direction\": 99}}",
+        "{\"filter\": {\"direction\": true}}",
+        "{\"filter\": {\"duration\": {\"comparison\": \"less_than\", \"value\": -5}}}",
+        "{\"filter\": {\"extension_ids\": [null, {}, 1]}}",
+        "{\"filter\": {\"user_id\": \" \"}}",
+        "{\"filter\": {\"date_from\": \"0001-01-01T00:00:00Z\", \"date_to\": \"9999-12-31T23:59:59Z\"}}",
+        "{\"extension_ids\": \"101\"}",
+    ];
+    for body in bodies {
+        let response = app
+            .client
+            .post(format!("{}/v1/shop.Sencloud/ListCallLogs", app.base))
+            .bearer_auth(&app.acme.read)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        assert!(status < 500, "{body}: {status} {text}");
     }
 }
