@@ -337,78 +337,45 @@ impl CallLogItem {
         } else {
             Direction::Inbound
         };
+        let source = Key::parse(SOURCE).expect("the source name is a valid key");
+        let external_id =
+            Key::parse(&self.call_id).map_err(|reason| FieldError::new("callID", reason))?;
+        let kind = CallKind::parse(&self.kind).ok_or_else(|| {
+            FieldError::new("type", format!("`{}` is not call or conference", self.kind))
+        })?;
+        let media = Media::parse(&self.media_type).ok_or_else(|| {
+            FieldError::new(
+                "mediaType",
+                format!("`{}` is not audio or video", self.media_type),
+            )
+        })?;
+        let call = CallDetail {
+            virtual_number: self.virtual_number.map(|it| format!("+{it}")),
+            kind,
+            media,
+            bye_reason: some(self.bye_reason),
+            release_party: match self.release_party.as_str() {
+                "Caller" => Some(ReleaseParty::Caller),
+                "Callee" => Some(ReleaseParty::Callee),
+                _ => None,
+            },
+            talk_secs: Some(self.call_duration).filter(|it| *it > 0),
+            ..CallDetail::new(caller, callee)
+        };
         let interaction = Interaction {
-            id: None,
-            source: Key::parse(SOURCE).expect("the source name is a valid key"),
-            external_id: Key::parse(&self.call_id)
-                .map_err(|reason| FieldError::new("callID", reason))?,
-            version: 0,
-            channel: Channel::Voice,
-            direction,
-            status: InteractionStatus::Call(status),
-            contact_id: None,
-            queue_id: None,
-            agent_id: None,
-            first_assignee_id: None,
-            closed_assignee_id: None,
             case_number: some(self.display_case_number.clone()).and_then(|it| it.parse().ok()),
             case_ref: some(self.inquiry_id),
             room_id: some(self.room_id),
-            contact_platform_id: None,
-            started_at,
             ended_at,
-            closed_at: None,
-            first_response_secs: None,
-            first_replied_secs: None,
-            handled_secs: None,
-            full_handled_secs: None,
-            wrap_up_form_id: None,
-            wrap_up_secs: None,
-            hold_secs: None,
-            resolution_secs: None,
-            full_resolution_secs: None,
-            sla_status: None,
-            analysis_status: None,
-            disposition: None,
-            labels: Vec::new(),
-            created_at: None,
-            updated_at: None,
-            deleted_at: None,
-            call: Some(CallDetail {
-                caller,
-                callee,
-                virtual_number: self.virtual_number.map(|it| format!("+{it}")),
-                extension: None,
-                department: None,
-                call_type: None,
-                kind: CallKind::parse(&self.kind).ok_or_else(|| {
-                    FieldError::new("type", format!("`{}` is not call or conference", self.kind))
-                })?,
-                media: Media::parse(&self.media_type).ok_or_else(|| {
-                    FieldError::new(
-                        "mediaType",
-                        format!("`{}` is not audio or video", self.media_type),
-                    )
-                })?,
-                bye_reason: some(self.bye_reason),
-                release_party: match self.release_party.as_str() {
-                    "Caller" => Some(ReleaseParty::Caller),
-                    "Callee" => Some(ReleaseParty::Callee),
-                    _ => None,
-                },
-                recordings: Vec::new(),
-                note: None,
-                session_id: None,
-                answered_at: None,
-                queued_at: None,
-                wait_secs: None,
-                talk_secs: Some(self.call_duration).filter(|it| *it > 0),
-                hold_count: 0,
-                transfer_count: 0,
-                abandon_stage: None,
-                legs: Vec::new(),
-            }),
-            messages: Vec::new(),
+            call: Some(call),
+            ..Interaction::new(
+                source,
+                external_id,
+                Channel::Voice,
+                direction,
+                InteractionStatus::Call(status),
+                started_at,
+            )
         };
         interaction.check()?;
         Ok(interaction)

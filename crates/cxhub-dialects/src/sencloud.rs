@@ -7,7 +7,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE;
-use cxhub_model::call::{CallDetail, CallKind, CallLeg, CallStatus, LegStatus, Media, Party};
+use cxhub_model::call::{CallDetail, CallLeg, CallStatus, LegStatus, Party};
 use cxhub_model::error::FieldError;
 use cxhub_model::ids::Key;
 use cxhub_model::interaction::{Channel, Direction, Interaction, InteractionStatus};
@@ -570,72 +570,41 @@ impl CallLog {
             .into_iter()
             .map(CallTarget::into_model)
             .collect();
+        let source = Key::parse(SOURCE).expect("the source name is a valid key");
+        let external_id = Key::parse(&self.id).map_err(|reason| FieldError::new("id", reason))?;
+        let caller = Party {
+            number: some(self.caller),
+            ..Party::default()
+        };
+        let callee = Party {
+            number: some(self.callee),
+            ..Party::default()
+        };
+        let call = CallDetail {
+            extension: some(self.extension_id).filter(|it| it != "0"),
+            recordings: self.recording_urls,
+            note: some(self.note),
+            session_id: some(self.external_session_id),
+            talk_secs: Some(self.duration).filter(|it| *it > 0),
+            legs,
+            ..CallDetail::new(caller, callee)
+        };
         let interaction = Interaction {
-            id: None,
-            source: Key::parse(SOURCE).expect("the source name is a valid key"),
-            external_id: Key::parse(&self.id).map_err(|reason| FieldError::new("id", reason))?,
             version: parse_go_time(&self.updated_at).map_or(0, Instant::as_millis),
-            channel: Channel::Voice,
-            direction,
-            status: InteractionStatus::Call(status),
             contact_id: key("contact_id", self.contact_id)?,
-            queue_id: None,
             agent_id: key("user_id", self.user_id)?,
-            first_assignee_id: None,
-            closed_assignee_id: None,
-            case_number: None,
-            case_ref: None,
-            room_id: None,
-            contact_platform_id: None,
-            started_at,
             ended_at: parse_go_time(&self.ended_at),
-            closed_at: None,
-            first_response_secs: None,
-            first_replied_secs: None,
-            handled_secs: None,
-            full_handled_secs: None,
-            wrap_up_form_id: None,
-            wrap_up_secs: None,
-            hold_secs: None,
-            resolution_secs: None,
-            full_resolution_secs: None,
-            sla_status: None,
-            analysis_status: None,
-            disposition: None,
-            labels: Vec::new(),
             created_at: parse_go_time(&self.created_at),
             updated_at: parse_go_time(&self.updated_at),
-            deleted_at: None,
-            call: Some(CallDetail {
-                caller: Party {
-                    number: some(self.caller),
-                    ..Party::default()
-                },
-                callee: Party {
-                    number: some(self.callee),
-                    ..Party::default()
-                },
-                virtual_number: None,
-                extension: some(self.extension_id).filter(|it| it != "0"),
-                department: None,
-                call_type: None,
-                kind: CallKind::Call,
-                media: Media::Audio,
-                bye_reason: None,
-                release_party: None,
-                recordings: self.recording_urls,
-                note: some(self.note),
-                session_id: some(self.external_session_id),
-                answered_at: None,
-                queued_at: None,
-                wait_secs: None,
-                talk_secs: Some(self.duration).filter(|it| *it > 0),
-                hold_count: 0,
-                transfer_count: 0,
-                abandon_stage: None,
-                legs,
-            }),
-            messages: Vec::new(),
+            call: Some(call),
+            ..Interaction::new(
+                source,
+                external_id,
+                Channel::Voice,
+                direction,
+                InteractionStatus::Call(status),
+                started_at,
+            )
         };
         interaction.check()?;
         Ok(interaction)

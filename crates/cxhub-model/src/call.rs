@@ -171,6 +171,33 @@ pub struct CallLeg {
 }
 
 impl CallDetail {
+    /// A two-party audio call between `caller` and `callee`; every other field empty.
+    pub fn new(caller: Party, callee: Party) -> CallDetail {
+        CallDetail {
+            caller,
+            callee,
+            virtual_number: None,
+            extension: None,
+            department: None,
+            call_type: None,
+            kind: CallKind::Call,
+            media: Media::Audio,
+            bye_reason: None,
+            release_party: None,
+            recordings: Vec::new(),
+            note: None,
+            session_id: None,
+            answered_at: None,
+            queued_at: None,
+            wait_secs: None,
+            talk_secs: None,
+            hold_count: 0,
+            transfer_count: 0,
+            abandon_stage: None,
+            legs: Vec::new(),
+        }
+    }
+
     pub(crate) fn check(
         &self,
         started_at: Instant,

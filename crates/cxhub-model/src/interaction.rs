@@ -188,6 +188,57 @@ pub struct Message {
 }
 
 impl Interaction {
+    /// A record with its identity, medium, outcome and start; every other field empty
+    /// (version 0, no call detail). Fill the rest with struct update syntax.
+    pub fn new(
+        source: Key,
+        external_id: Key,
+        channel: Channel,
+        direction: Direction,
+        status: InteractionStatus,
+        started_at: Instant,
+    ) -> Interaction {
+        Interaction {
+            id: None,
+            source,
+            external_id,
+            version: 0,
+            channel,
+            direction,
+            status,
+            contact_id: None,
+            queue_id: None,
+            agent_id: None,
+            first_assignee_id: None,
+            closed_assignee_id: None,
+            case_number: None,
+            case_ref: None,
+            room_id: None,
+            contact_platform_id: None,
+            started_at,
+            ended_at: None,
+            closed_at: None,
+            first_response_secs: None,
+            first_replied_secs: None,
+            handled_secs: None,
+            full_handled_secs: None,
+            wrap_up_form_id: None,
+            wrap_up_secs: None,
+            hold_secs: None,
+            resolution_secs: None,
+            full_resolution_secs: None,
+            sla_status: None,
+            analysis_status: None,
+            disposition: None,
+            labels: Vec::new(),
+            created_at: None,
+            updated_at: None,
+            deleted_at: None,
+            call: None,
+            messages: Vec::new(),
+        }
+    }
+
     /// The creation instant a source would report: as given, else the end, else the start.
     pub fn created_at_or_derived(&self) -> Instant {
         self.created_at.or(self.ended_at).unwrap_or(self.started_at)

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use cxhub_model::call::{CallDetail, CallKind, CallStatus, Media, Party};
+use cxhub_model::call::{CallDetail, CallStatus, Party};
 use cxhub_model::directory::{Attribute, Category, Contact, PresenceStatus, Queue, Tag, User};
 use cxhub_model::error::FieldError;
 use cxhub_model::ids::Key;
@@ -414,60 +414,24 @@ impl CxLog {
                 ));
             }
         };
-        let call = (channel == Channel::Voice).then(|| CallDetail {
-            caller: Party {
-                number: self
-                    .customer_phone
-                    .clone()
-                    .filter(|_| direction == Direction::Inbound),
-                ..Party::default()
-            },
-            callee: Party {
-                number: self
-                    .customer_phone
-                    .clone()
-                    .filter(|_| direction == Direction::Outbound),
-                ..Party::default()
-            },
-            virtual_number: None,
-            extension: None,
-            department: None,
-            call_type: None,
-            kind: CallKind::Call,
-            media: Media::Audio,
-            bye_reason: None,
-            release_party: None,
-            recordings: Vec::new(),
-            note: None,
-            session_id: None,
-            answered_at: None,
-            queued_at: None,
-            wait_secs: None,
-            talk_secs: None,
-            hold_count: 0,
-            transfer_count: 0,
-            abandon_stage: None,
-            legs: Vec::new(),
-        });
+        let customer = |side: Direction| Party {
+            number: self.customer_phone.clone().filter(|_| direction == side),
+            ..Party::default()
+        };
+        let call = (channel == Channel::Voice)
+            .then(|| CallDetail::new(customer(Direction::Inbound), customer(Direction::Outbound)));
+        let source = Key::parse(SOURCE).expect("the source name is a valid key");
+        let external_id = Key::parse(&self.id).map_err(|reason| FieldError::new("id", reason))?;
         let interaction = Interaction {
-            id: None,
-            source: Key::parse(SOURCE).expect("the source name is a valid key"),
-            external_id: Key::parse(&self.id).map_err(|reason| FieldError::new("id", reason))?,
             version: updated_at.map_or(0, Instant::as_millis),
-            channel,
-            direction,
-            status,
             contact_id: key("contactId", self.contact_id.as_deref())?,
             queue_id: key("queueId", self.queue_id.as_deref())?,
             agent_id: key("agentId", self.agent_id.as_deref())?,
             first_assignee_id: key("firstAssigneeId", self.first_assignee_id.as_deref())?,
             closed_assignee_id: key("closedAssigneeId", self.closed_assignee_id.as_deref())?,
             case_number: self.case_id,
-            case_ref: None,
             room_id: self.entity_id,
             contact_platform_id: self.uid,
-            started_at,
-            ended_at: None,
             closed_at,
             first_response_secs: self.first_response_time,
             first_replied_secs: self.first_replied_time,
@@ -486,7 +450,7 @@ impl CxLog {
             updated_at,
             deleted_at: time("deletedAt", self.deleted_at.as_deref())?,
             call,
-            messages: Vec::new(),
+            ..Interaction::new(source, external_id, channel, direction, status, started_at)
         };
         interaction.check()?;
         Ok(interaction)
