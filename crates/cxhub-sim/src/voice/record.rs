@@ -1,8 +1,6 @@
 //! Building call records: the draft of a call, its parties and its legs.
 
-use cxhub_model::call::{
-    CallDetail, CallKind, CallLeg, CallStatus, CallType, LegStatus, Location, Media, Party,
-};
+use cxhub_model::call::{CallDetail, CallLeg, CallStatus, CallType, LegStatus, Location, Party};
 use cxhub_model::ids::Key;
 use cxhub_model::interaction::{Channel, Direction, Interaction, InteractionStatus};
 use cxhub_model::time::Instant;
@@ -22,27 +20,8 @@ impl Draft {
         Draft {
             record: records::blank(Channel::Voice, direction, started_at),
             detail: CallDetail {
-                caller: Party::default(),
-                callee: Party::default(),
-                virtual_number: None,
-                extension: None,
-                department: None,
                 call_type: Some(CallType::Offnet),
-                kind: CallKind::Call,
-                media: Media::Audio,
-                bye_reason: None,
-                release_party: None,
-                recordings: Vec::new(),
-                note: None,
-                session_id: None,
-                answered_at: None,
-                queued_at: None,
-                wait_secs: None,
-                talk_secs: None,
-                hold_count: 0,
-                transfer_count: 0,
-                abandon_stage: None,
-                legs: Vec::new(),
+                ..CallDetail::new(Party::default(), Party::default())
             },
         }
     }
