@@ -1,6 +1,6 @@
 //! The SQLite store on a real database file.
 
-use cxhub_model::call::{CallDetail, CallKind, CallStatus, Media, Party};
+use cxhub_model::call::{CallDetail, CallStatus, Party};
 use cxhub_model::ids::Key;
 use cxhub_model::interaction::{Channel, Direction, Interaction, InteractionStatus};
 use cxhub_model::time::{Instant, Zone};
@@ -34,69 +34,26 @@ fn call(
     status: CallStatus,
     agent: Option<&str>,
 ) -> Interaction {
+    let caller = Party {
+        number: Some("+6590000000".to_owned()),
+        ..Party::default()
+    };
+    let started_at = Instant::from_secs(1_790_000_000 + started_secs).unwrap();
+    let source = Key::parse("pbx").unwrap();
+    let status = InteractionStatus::Call(status);
     Interaction {
-        id: None,
-        source: Key::parse("pbx").unwrap(),
-        external_id: Key::parse(external_id).unwrap(),
         version: 1,
-        channel: Channel::Voice,
-        direction,
-        status: InteractionStatus::Call(status),
-        contact_id: None,
-        queue_id: None,
         agent_id: agent.map(|it| Key::parse(it).unwrap()),
-        first_assignee_id: None,
-        closed_assignee_id: None,
-        case_number: None,
-        case_ref: None,
-        room_id: None,
-        contact_platform_id: None,
-        started_at: Instant::from_secs(1_790_000_000 + started_secs).unwrap(),
-        ended_at: None,
-        closed_at: None,
-        first_response_secs: None,
-        first_replied_secs: None,
-        handled_secs: None,
-        full_handled_secs: None,
-        wrap_up_form_id: None,
-        wrap_up_secs: None,
-        hold_secs: None,
-        resolution_secs: None,
-        full_resolution_secs: None,
-        sla_status: None,
-        analysis_status: None,
-        disposition: None,
         labels: vec!["vip".to_owned()],
-        created_at: None,
-        updated_at: None,
-        deleted_at: None,
-        call: Some(CallDetail {
-            caller: Party {
-                number: Some("+6590000000".to_owned()),
-                ..Party::default()
-            },
-            callee: Party::default(),
-            virtual_number: None,
-            extension: None,
-            department: None,
-            call_type: None,
-            kind: CallKind::Call,
-            media: Media::Audio,
-            bye_reason: None,
-            release_party: None,
-            recordings: vec![],
-            note: None,
-            session_id: None,
-            answered_at: None,
-            queued_at: None,
-            wait_secs: None,
-            talk_secs: None,
-            hold_count: 0,
-            transfer_count: 0,
-            abandon_stage: None,
-            legs: vec![],
-        }),
-        messages: vec![],
+        call: Some(CallDetail::new(caller, Party::default())),
+        ..Interaction::new(
+            source,
+            Key::parse(external_id).unwrap(),
+            Channel::Voice,
+            direction,
+            status,
+            started_at,
+        )
     }
 }
 
