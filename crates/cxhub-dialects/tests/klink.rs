@@ -216,6 +216,7 @@ fn a_presence_log_item_has_the_seeds_shape_and_round_trips() {
         new_status: key("in_meeting"),
         reason: Some("x".to_owned()),
         at: at("2026-02-12T04:46:24.491Z"),
+        ended_at: None,
     };
     let item = PresenceLogItem::from_model(&change, &directory());
     let json = serde_json::to_value(&item).unwrap();

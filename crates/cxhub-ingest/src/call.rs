@@ -4,13 +4,12 @@
 //! events are put in a canonical order (time, then a fixed rank of event types, then id),
 //! duplicates by event id are dropped, and the record is computed from what remains.
 
-use std::collections::HashSet;
-
 use cxhub_model::call::{
-    AbandonStage, CallDetail, CallLeg, CallStatus, LegStatus, Party, ReleaseParty,
+    AbandonStage, CallDetail, CallLeg, CallStatus, CallType, LegStatus, Location, Media, Party,
+    ReleaseParty,
 };
 use cxhub_model::ids::Key;
-use cxhub_model::interaction::{Channel, Direction, Interaction, InteractionStatus};
+use cxhub_model::interaction::{Channel, Direction, Interaction, InteractionStatus, SlaStatus};
 use cxhub_model::time::Instant;
 
 /// One event of a call, as a source sent it.
@@ -34,6 +33,8 @@ pub enum CallEventKind {
         agent_id: Option<Key>,
         virtual_number: Option<String>,
         extension: Option<String>,
+        /// What else the source knows of the call and its parties.
+        info: Box<CallInfo>,
     },
     Queued {
         queue_id: Option<Key>,
@@ -63,10 +64,26 @@ pub enum CallEventKind {
     Ended {
         hangup_by: Option<ReleaseParty>,
         cause: Option<String>,
+        /// How the call was classified (`after_hours`, `queue_full`, a wrap-up code).
+        disposition: Option<String>,
     },
     WrapupDone {
         form_id: Option<String>,
     },
+}
+
+/// The optional descriptions a `call.started` may carry: caller-ID names, countries,
+/// the network and the media, the department (hotline) called.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CallInfo {
+    pub from_name: Option<String>,
+    pub to_name: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub from_country: Option<String>,
+    pub to_country: Option<String>,
+    pub call_type: Option<CallType>,
+    pub media: Option<Media>,
+    pub department: Option<String>,
 }
 
 impl CallEventKind {
@@ -120,13 +137,11 @@ struct Leg {
 
 /// Puts events in canonical order and drops repeated ids (the first in that order wins).
 pub fn canonical(events: &[CallEvent]) -> Vec<CallEvent> {
-    let mut sorted = events.to_vec();
-    sorted.sort_by(|a, b| {
-        (a.at, a.kind.rank(), &a.id, &a.kind).cmp(&(b.at, b.kind.rank(), &b.id, &b.kind))
-    });
-    let mut seen = HashSet::new();
-    sorted.retain(|it| seen.insert(it.id.clone()));
-    sorted
+    crate::canonical(
+        events,
+        |a, b| (a.at, a.kind.rank(), &a.id, &a.kind).cmp(&(b.at, b.kind.rank(), &b.id, &b.kind)),
+        |it| &it.id,
+    )
 }
 
 /// Folds every known event of call `call_id` into its record, as of `now` (which only
@@ -170,6 +185,7 @@ struct State {
     recordings: Vec<String>,
     ended: Option<(Instant, Option<ReleaseParty>, Option<String>)>,
     wrapup: Option<(Instant, Option<String>)>,
+    disposition: Option<String>,
 }
 
 impl State {
@@ -247,8 +263,13 @@ impl State {
                     self.recordings.push(url.clone());
                 }
             }
-            CallEventKind::Ended { hangup_by, cause } => {
+            CallEventKind::Ended {
+                hangup_by,
+                cause,
+                disposition,
+            } => {
                 self.ended.get_or_insert((at, *hangup_by, cause.clone()));
+                self.disposition = self.disposition.clone().or_else(|| disposition.clone());
             }
             CallEventKind::WrapupDone { form_id } => {
                 self.wrapup.get_or_insert((at, form_id.clone()));
@@ -264,7 +285,7 @@ impl State {
         last_at: Instant,
         n_events: usize,
     ) -> Interaction {
-        let (direction, from, to, contact_id, caller_agent, virtual_number, extension) =
+        let (direction, from, to, contact_id, caller_agent, virtual_number, extension, info) =
             match self.started.take() {
                 Some((
                     _,
@@ -276,6 +297,7 @@ impl State {
                         agent_id,
                         virtual_number,
                         extension,
+                        info,
                         ..
                     },
                 )) => (
@@ -286,8 +308,18 @@ impl State {
                     agent_id,
                     virtual_number,
                     extension,
+                    *info,
                 ),
-                _ => (Direction::Inbound, None, None, None, None, None, None),
+                _ => (
+                    Direction::Inbound,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    CallInfo::default(),
+                ),
             };
         let started_at = first_at;
         let answered_at = self.legs.iter().filter_map(|it| it.answered_at).min();
@@ -358,9 +390,23 @@ impl State {
             Direction::Outbound => (staff(caller_agent), Party::default()),
             _ => (Party::default(), staff(agent_id.clone())),
         };
+        // An outside party's country is also where it was (by number).
+        let place = |party: &Party, code: &Option<String>| Location {
+            region_code: code.clone().filter(|_| !party.is_staff),
+            ..Location::default()
+        };
+        caller.location = place(&caller, &info.from_country);
         caller.number = from;
+        caller.display_name = info.from_name;
+        caller.country = info.from_country;
+        callee.location = place(&callee, &info.to_country);
         callee.number = to;
+        callee.display_name = info.to_name;
+        callee.country = info.to_country;
         let call = CallDetail {
+            call_type: info.call_type,
+            media: info.media.unwrap_or(Media::Audio),
+            department: info.department,
             virtual_number,
             extension,
             bye_reason: cause,
@@ -390,6 +436,7 @@ impl State {
             wrap_up_form_id: self.wrapup.and_then(|(_, form)| form),
             wrap_up_secs,
             hold_secs: answered_at.map(|_| hold_secs),
+            disposition: self.disposition,
             updated_at: Some(last_at),
             call: Some(call),
             ..Interaction::new(
@@ -573,4 +620,39 @@ fn outcome(
         },
     };
     (status, None)
+}
+
+/// A queue's voice service targets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallTargets {
+    /// Answer within this many seconds of queueing.
+    pub answer_secs: Option<u32>,
+    /// Callers who leave within this many seconds are short abandons: not counted.
+    pub short_abandon_secs: Option<u32>,
+}
+
+/// The service-level status of a folded call against its queue's targets
+/// (docs/metrics.md, "Call service level"): only calls that waited in a queue count.
+/// Answered within the target is met, answered later is breached; a caller who left
+/// within the short-abandon time is not counted; any other unanswered call is breached;
+/// a call still waiting is pending.
+pub fn call_sla(call: &Interaction, targets: CallTargets) -> Option<SlaStatus> {
+    let target = targets.answer_secs?;
+    let detail = call.call.as_ref()?;
+    detail.queued_at?;
+    let wait = detail.wait_secs.unwrap_or(0);
+    if detail.answered_at.is_some() {
+        return Some(match wait <= target {
+            true => SlaStatus::Met,
+            false => SlaStatus::Breached,
+        });
+    }
+    if call.ended_at.is_none() {
+        return Some(SlaStatus::Pending);
+    }
+    let short = call.status == InteractionStatus::Call(CallStatus::Abandoned)
+        && targets
+            .short_abandon_secs
+            .is_some_and(|limit| wait <= limit);
+    (!short).then_some(SlaStatus::Breached)
 }

@@ -36,6 +36,7 @@ fn started(direction: Direction, queue: Option<&str>) -> CallEventKind {
         agent_id: None,
         virtual_number: None,
         extension: None,
+        info: Box::default(),
     }
 }
 
@@ -59,6 +60,7 @@ fn ended(by: Option<ReleaseParty>, cause: &str) -> CallEventKind {
     CallEventKind::Ended {
         hangup_by: by,
         cause: Some(cause.to_owned()),
+        disposition: None,
     }
 }
 

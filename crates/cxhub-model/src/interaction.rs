@@ -147,7 +147,7 @@ pub struct Interaction {
     pub closed_at: Option<Instant>,
     /// Seconds from the start (or bot hand-off) to the first agent response.
     pub first_response_secs: Option<u32>,
-    /// Seconds from the start to the first agent reply message.
+    /// Seconds from the contact's first message to the first agent message after it.
     pub first_replied_secs: Option<u32>,
     /// Seconds an agent actively worked on it: talk plus hold for voice.
     pub handled_secs: Option<u32>,
@@ -156,7 +156,7 @@ pub struct Interaction {
     pub wrap_up_form_id: Option<String>,
     pub wrap_up_secs: Option<u32>,
     pub hold_secs: Option<u32>,
-    /// Seconds from the start to resolution by the last agent.
+    /// Seconds from the start to the first close (resolution); a reopening keeps it.
     pub resolution_secs: Option<u32>,
     /// Seconds from the start to the final close, including reopenings.
     pub full_resolution_secs: Option<u32>,

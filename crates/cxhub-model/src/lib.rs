@@ -12,11 +12,13 @@
 //! - [`interaction`]: CX logs of every channel, with [`call`] detail and legs for voice.
 //! - [`presence`]: presence changes of users.
 //! - [`ticket`]: tickets with tags, categories and typed custom fields.
+//! - [`event`]: what a live event belongs to.
 //! - [`error`]: the field-named validation error.
 
 pub mod call;
 pub mod directory;
 pub mod error;
+pub mod event;
 pub mod ids;
 pub mod interaction;
 pub mod presence;

@@ -19,4 +19,15 @@ pub struct PresenceChange {
     /// Free text the agent or the platform gave.
     pub reason: Option<String>,
     pub at: Instant,
+    /// When the user left `new_status`: the time of their next change. `None` while it
+    /// is their latest change, or when the source does not say. With `at` it makes the
+    /// change an interval (start, end, status, reason).
+    pub ended_at: Option<Instant>,
+}
+
+impl PresenceChange {
+    /// Whole seconds spent in `new_status`, once the interval has ended.
+    pub fn duration_secs(&self) -> Option<i64> {
+        self.ended_at.map(|end| end.secs_since(self.at).max(0))
+    }
 }

@@ -12,6 +12,7 @@
 //! - [`problem`]: errors as `application/problem+json`.
 //! - [`cursor`]: opaque keyset cursors.
 //! - [`openapi`]: the OpenAPI document, generated from the handlers and wire types.
+//! - [`projector`]: the folds of `cxhub-ingest`, as the store's projector of events.
 
 pub mod auth;
 pub mod cinnox;
@@ -21,6 +22,7 @@ pub mod input;
 pub mod klink;
 pub mod openapi;
 pub mod problem;
+pub mod projector;
 pub mod routes;
 pub mod sencloud;
 
@@ -34,7 +36,7 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 use crate::problem::ApiError;
-use crate::routes::{directory, presence, records, tenant, tickets};
+use crate::routes::{directory, events, presence, records, tenant, tickets};
 
 /// The largest request body accepted: a full batch of large records fits.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -75,6 +77,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/interactions/{id}/messages",
             get(records::interaction_messages),
+        )
+        .route(
+            "/v1/events",
+            get(events::list_events).post(events::post_events),
         )
         .route(
             "/v1/presence",
@@ -143,9 +149,29 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let sweeper = tokio::spawn(sweep(state.store.clone()));
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    sweeper.abort();
+    served
+}
+
+/// Applies the clock-based rules of the folds (a call's timeout, a conversation's
+/// overdue target) to records no new event has touched.
+async fn sweep(store: Store) {
+    let mut every =
+        tokio::time::interval(std::time::Duration::from_secs(projector::SWEEP_EVERY_SECS));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let now = cxhub_model::time::Instant::now();
+        match store.refold_due(now, projector::shared()).await {
+            Ok(0) => {}
+            Ok(changed) => tracing::info!(changed, "records refolded by the clock"),
+            Err(err) => tracing::warn!(error = %err, "the refold sweep failed"),
+        }
+    }
 }
 
 /// Liveness: answers when the server runs.

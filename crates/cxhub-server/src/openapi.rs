@@ -13,7 +13,7 @@ use crate::dto::presence::PresenceBody;
 use crate::dto::ticket::{CustomFieldBody, TicketBody};
 use crate::dto::{DirectoryReport, UpsertReport, UpsertResult};
 use crate::problem::{Problem, ProblemField};
-use crate::routes::{directory, presence, records, tenant, tickets};
+use crate::routes::{directory, events, presence, records, tenant, tickets};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,6 +22,7 @@ use crate::routes::{directory, presence, records, tenant, tickets};
         crate::healthz,
         records::list_calls, records::get_call, records::upsert_calls,
         records::list_interactions, records::get_interaction, records::interaction_messages, records::upsert_interactions,
+        events::post_events, events::list_events,
         presence::list_presence, presence::upsert_presence,
         tickets::list_tickets, tickets::get_ticket, tickets::delete_ticket, tickets::upsert_tickets,
         directory::list_users, directory::get_user, directory::upsert_users,
@@ -37,6 +38,7 @@ use crate::routes::{directory, presence, records, tenant, tickets};
         InteractionBody, CallBody, PartyBody, LegBody, MessageBody, PresenceBody, TicketBody, CustomFieldBody,
         UserBody, QueueBody, ContactBody, PlatformIdBody, TagBody, CategoryBody, AttributeBody, PresenceStatusBody,
         UpsertReport, UpsertResult, DirectoryReport, Problem, ProblemField,
+        events::EventsReport, events::EventResult, events::StoredEventBody,
         tenant::TenantBody, tenant::TenantPatch, tenant::TokenBody, tenant::NewToken,
     )),
     modifiers(&BearerAuth),

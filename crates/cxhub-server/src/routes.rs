@@ -1,6 +1,7 @@
 //! The native API's routes, one module per resource.
 
 pub mod directory;
+pub mod events;
 pub mod presence;
 pub mod records;
 pub mod tenant;

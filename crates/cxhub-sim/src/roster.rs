@@ -280,6 +280,7 @@ pub(crate) fn presence(states: &[AgentState], org: &Org) -> Vec<PresenceChange> 
                 new_status: key(new),
                 reason: reason.map(str::to_owned),
                 at,
+                ended_at: None,
             });
         }
     }

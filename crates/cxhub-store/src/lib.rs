@@ -5,10 +5,12 @@
 //! interactions, list calls after a cursor), not generic CRUD.
 //!
 //! Layout:
+//! - [`events`]: raw events and the [`events::Projector`] that folds them into records.
 //! - [`query`]: filters, keyset positions and pages that listing methods take and give.
 //! - [`tokens`]: API tokens: generation, hashing, roles.
 //! - [`sqlite`]: the embedded default backend.
 
+pub mod events;
 pub mod query;
 pub mod sqlite;
 pub mod tokens;
@@ -229,6 +231,42 @@ impl Store {
     ) -> StoreResult<Option<Vec<Message>>> {
         match self {
             Store::Sqlite(store) => store.messages(scope.pk, id).await,
+        }
+    }
+
+    /// Stores a batch of events (each once per source and event id) and refolds the
+    /// records they belong to, all in one transaction: the answer comes after the commit.
+    pub async fn ingest_events(
+        &self,
+        scope: &TenantScope,
+        events: Vec<events::NewEvent>,
+        projector: std::sync::Arc<dyn events::Projector>,
+    ) -> StoreResult<Vec<events::EventOutcome>> {
+        match self {
+            Store::Sqlite(store) => store.ingest_events(scope.pk, events, projector).await,
+        }
+    }
+
+    /// Every stored event of one subject, in time order.
+    pub async fn subject_events(
+        &self,
+        scope: &TenantScope,
+        subject: events::Subject,
+    ) -> StoreResult<Vec<events::StoredEvent>> {
+        match self {
+            Store::Sqlite(store) => store.subject_events(scope.pk, subject).await,
+        }
+    }
+
+    /// Refolds the records whose time-based rules are due (a call's timeout, a
+    /// conversation's service target), across tenants; how many changed.
+    pub async fn refold_due(
+        &self,
+        now: Instant,
+        projector: std::sync::Arc<dyn events::Projector>,
+    ) -> StoreResult<usize> {
+        match self {
+            Store::Sqlite(store) => store.refold_due(now, projector).await,
         }
     }
 

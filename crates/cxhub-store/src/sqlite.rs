@@ -11,6 +11,7 @@
 
 mod codec;
 mod directory;
+mod events;
 mod interactions;
 mod presence;
 mod sql;
@@ -31,7 +32,10 @@ use crate::{NewTenant, StoreError, StoreResult, TenantScope};
 use self::writer::{WriteCtx, Writer};
 
 /// The migrations, in order; `PRAGMA user_version` counts how many were applied.
-const MIGRATIONS: &[&str] = &[include_str!("sqlite/migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("sqlite/migrations/0001_init.sql"),
+    include_str!("sqlite/migrations/0002_events.sql"),
+];
 
 /// How many read connections to keep. Two cores serve at most a few queries at once;
 /// more connections would only hold more page cache.

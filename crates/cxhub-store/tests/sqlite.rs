@@ -92,7 +92,11 @@ async fn records_survive_a_reopen_and_migrations_run_once() {
     let mode: String = conn
         .pragma_query_value(None, "journal_mode", |row| row.get(0))
         .unwrap();
-    assert_eq!((version, mode.as_str()), (1, "wal"));
+    assert_eq!(
+        (version, mode.as_str()),
+        (2, "wal"),
+        "every migration, once"
+    );
 }
 
 #[tokio::test]

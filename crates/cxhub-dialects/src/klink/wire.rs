@@ -571,6 +571,7 @@ impl PresenceLogItem {
             )?,
             reason: Some(self.reason).filter(|it| !it.is_empty()),
             at,
+            ended_at: None,
         })
     }
 }

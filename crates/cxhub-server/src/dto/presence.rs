@@ -26,6 +26,12 @@ pub struct PresenceBody {
     pub new_status: String,
     pub reason: Option<String>,
     pub at: String,
+    /// When the user left `new_status` (their next change); absent while it is their
+    /// latest. Folded from `presence.changed` events, or given by an import.
+    pub ended_at: Option<String>,
+    /// Seconds from `at` to `ended_at`.
+    #[schema(read_only)]
+    pub duration_secs: Option<i64>,
 }
 
 impl PresenceBody {
@@ -41,6 +47,7 @@ impl PresenceBody {
             new_status: key("new_status", &self.new_status)?,
             reason: self.reason,
             at: instant("at", &self.at)?,
+            ended_at: opt_instant("ended_at", self.ended_at.as_deref())?,
         })
     }
 
@@ -56,6 +63,8 @@ impl PresenceBody {
             new_status: change.new_status.as_str().to_owned(),
             reason: change.reason.clone(),
             at: change.at.to_rfc3339(),
+            ended_at: change.ended_at.map(|it| it.to_rfc3339()),
+            duration_secs: change.duration_secs(),
         }
     }
 }

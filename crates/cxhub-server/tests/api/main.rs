@@ -3,6 +3,7 @@
 mod auth;
 mod bad_input;
 mod cinnox;
+mod events;
 mod helpers;
 mod klink;
 mod pagination;

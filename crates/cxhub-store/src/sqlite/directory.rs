@@ -326,6 +326,18 @@ pub(crate) fn ensure_status(
     Ok(())
 }
 
+/// One queue of the tenant, if it exists.
+pub(crate) fn queue(conn: &Connection, tenant_pk: i64, id: &Key) -> StoreResult<Option<Queue>> {
+    let page = KeyPage {
+        after: None,
+        limit: 1,
+        ids: Some(vec![id.clone()]),
+    };
+    Ok(list(conn, tenant_pk, DirectoryKind::Queues, &page)?
+        .queues
+        .pop())
+}
+
 fn list(
     conn: &Connection,
     tenant_pk: i64,

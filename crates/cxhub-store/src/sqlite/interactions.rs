@@ -212,6 +212,39 @@ impl SqliteStore {
     }
 }
 
+/// Writes a record folded from events: its version is one more than the stored one's
+/// (1 when new), since the refold was caused by at least one new event. A record that
+/// fails its checks is not written; `None` says so.
+pub(crate) fn project(
+    ctx: &mut WriteCtx,
+    tenant_pk: i64,
+    mut it: Interaction,
+    refold_at: Option<Instant>,
+    now: Instant,
+) -> StoreResult<Option<Upserted>> {
+    if let Err(err) = it.check() {
+        tracing::warn!(source = %it.source, id = %it.external_id, error = %err, "a folded record failed its checks");
+        return Ok(None);
+    }
+    let existing = upsert_key(
+        ctx.conn(),
+        "interaction",
+        tenant_pk,
+        &it.source,
+        &it.external_id,
+    )?;
+    it.version = existing.map_or(1, |(_, version)| version.saturating_add(1));
+    let upserted = upsert_one(ctx, tenant_pk, &it, now)?;
+    set_refold_at(ctx.conn(), upserted.id.get(), refold_at)?;
+    Ok(Some(upserted))
+}
+
+pub(crate) fn set_refold_at(conn: &Connection, id: i64, at: Option<Instant>) -> StoreResult<()> {
+    conn.prepare_cached("update interaction set refold_at = ?1 where id = ?2")?
+        .execute(params![at.map(Instant::as_millis), id])?;
+    Ok(())
+}
+
 fn upsert_one(
     ctx: &mut WriteCtx,
     tenant_pk: i64,

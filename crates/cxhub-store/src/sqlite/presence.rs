@@ -3,7 +3,7 @@
 use cxhub_model::ids::Key;
 use cxhub_model::presence::PresenceChange;
 use rusqlite::types::Value;
-use rusqlite::{Connection, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use super::codec::{self, Cols};
 use super::sql::{Where, page_end};
@@ -13,7 +13,7 @@ use crate::query::{Page, PageRequest, Position, PresenceFilter};
 use crate::{Outcome, StoreResult, Upserted};
 
 const COLUMNS: &str =
-    "id, source, external_id, version, user_id, previous_status, new_status, reason, at";
+    "id, source, external_id, version, user_id, previous_status, new_status, reason, at, ended_at";
 
 impl SqliteStore {
     pub async fn upsert_presence(
@@ -47,6 +47,48 @@ impl SqliteStore {
     }
 }
 
+/// Writes a change folded from events: unchanged content is a duplicate; otherwise the
+/// version is one more than the stored one's (1 when new).
+pub(crate) fn project(
+    ctx: &mut WriteCtx,
+    tenant_pk: i64,
+    mut change: PresenceChange,
+) -> StoreResult<Upserted> {
+    let stored = ctx
+        .conn()
+        .prepare_cached(&format!(
+            "select {COLUMNS} from presence_change where tenant_pk = ?1 and source = ?2 and external_id = ?3"
+        ))?
+        .query_row(
+            params![tenant_pk, change.source.as_str(), change.external_id.as_str()],
+            |row| Ok(read_row(row)),
+        )
+        .optional()?
+        .transpose()?;
+    change.version = match stored {
+        Some(stored)
+            if PresenceChange {
+                id: None,
+                version: 0,
+                ..stored.clone()
+            } == PresenceChange {
+                version: 0,
+                ..change.clone()
+            } =>
+        {
+            return Ok(Upserted {
+                id: stored
+                    .id
+                    .ok_or_else(|| codec::corrupt("a stored change without id"))?,
+                outcome: Outcome::Duplicate,
+            });
+        }
+        Some(stored) => stored.version.saturating_add(1),
+        None => 1,
+    };
+    upsert_one(ctx, tenant_pk, &change)
+}
+
 fn upsert_one(
     ctx: &mut WriteCtx,
     tenant_pk: i64,
@@ -64,6 +106,7 @@ fn upsert_one(
         change.reason,
         change.at.as_millis(),
         change.version,
+        change.ended_at.map(|it| it.as_millis()),
     ];
     match upsert_key(
         conn,
@@ -83,7 +126,7 @@ fn upsert_one(
         Some((id, _)) => {
             conn.prepare_cached(
                 "update presence_change set user_id = ?1, previous_status = ?2, new_status = ?3, reason = ?4,
-                 at = ?5, version = ?6 where id = ?7",
+                 at = ?5, version = ?6, ended_at = ?7 where id = ?8",
             )?
             .execute(params_from_iter(args.iter().copied().chain([&id.get() as &dyn rusqlite::ToSql])))?;
             Ok(Upserted {
@@ -93,8 +136,8 @@ fn upsert_one(
         }
         None => {
             conn.prepare_cached(
-                "insert into presence_change (user_id, previous_status, new_status, reason, at, version, tenant_pk,
-                 source, external_id) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "insert into presence_change (user_id, previous_status, new_status, reason, at, version, ended_at,
+                 tenant_pk, source, external_id) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params_from_iter(args.iter().copied().chain([
                 &tenant_pk as &dyn rusqlite::ToSql,
@@ -107,6 +150,22 @@ fn upsert_one(
             })
         }
     }
+}
+
+fn read_row(row: &rusqlite::Row<'_>) -> StoreResult<PresenceChange> {
+    let mut cols = Cols::new(row);
+    Ok(PresenceChange {
+        id: Some(codec::record_id(cols.get()?)?),
+        source: cols.required_key()?,
+        external_id: cols.required_key()?,
+        version: cols.get()?,
+        user_id: cols.required_key()?,
+        previous_status: cols.key()?,
+        new_status: cols.required_key()?,
+        reason: cols.text()?,
+        at: cols.required_at()?,
+        ended_at: cols.at()?,
+    })
 }
 
 fn conditions(tenant_pk: i64, filter: &PresenceFilter) -> Where {
@@ -132,20 +191,7 @@ fn list(
     page: PageRequest,
 ) -> StoreResult<Page<PresenceChange>> {
     let select = format!("select {COLUMNS} from presence_change");
-    let mut items = conditions(tenant_pk, filter).page(conn, &select, "at", page, |row| {
-        let mut cols = Cols::new(row);
-        Ok(PresenceChange {
-            id: Some(codec::record_id(cols.get()?)?),
-            source: cols.required_key()?,
-            external_id: cols.required_key()?,
-            version: cols.get()?,
-            user_id: cols.required_key()?,
-            previous_status: cols.key()?,
-            new_status: cols.required_key()?,
-            reason: cols.text()?,
-            at: cols.required_at()?,
-        })
-    })?;
+    let mut items = conditions(tenant_pk, filter).page(conn, &select, "at", page, read_row)?;
     let next = page_end(&mut items, page.limit, |it| Position {
         at: it.at.as_millis(),
         id: it.id.map_or(0, |id| id.get()),

@@ -51,6 +51,9 @@ impl WriteCtx {
             "contact" => {
                 "insert into contact (tenant_pk, id) values (?1, ?2) on conflict do nothing"
             }
+            "extension" => {
+                "insert into extension (tenant_pk, id) values (?1, ?2) on conflict do nothing"
+            }
             "tag" => {
                 "insert into tag (tenant_pk, id, name) values (?1, ?2, ?2) on conflict do nothing"
             }

@@ -1,0 +1,159 @@
+//! The store's [`Projector`], built on `cxhub-ingest`'s folds.
+//!
+//! The store hands over a subject's stored events; each body is read again with the
+//! same parser that accepted it, and the subject's fold computes its record.
+
+use std::sync::{Arc, LazyLock};
+
+use cxhub_ingest::call::{CallTargets, FoldConfig, call_sla, fold_call};
+use cxhub_ingest::conversation::{SlaTargets, fold_conversation};
+use cxhub_ingest::event::{self, Event};
+use cxhub_ingest::presence::fold_presence;
+use cxhub_model::directory::Queue;
+use cxhub_model::event::SubjectKind;
+use cxhub_model::ids::Key;
+use cxhub_model::interaction::{Interaction, SlaStatus};
+use cxhub_model::time::Instant;
+use cxhub_store::events::{Projection, Projector, StoredEvent, Subject};
+
+/// How often the server looks for records whose clock-based rules are due.
+pub const SWEEP_EVERY_SECS: u64 = 30;
+
+/// The folds of `cxhub-ingest`, with their settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Folds {
+    pub config: FoldConfig,
+}
+
+impl Folds {
+    pub const DEFAULT: Folds = Folds {
+        config: FoldConfig::DEFAULT,
+    };
+}
+
+/// The projector every part of cxhub uses.
+pub fn shared() -> Arc<dyn Projector> {
+    static SHARED: LazyLock<Arc<dyn Projector>> = LazyLock::new(|| Arc::new(Folds::DEFAULT));
+    SHARED.clone()
+}
+
+impl Projector for Folds {
+    fn project(
+        &self,
+        subject: &Subject,
+        events: &[StoredEvent],
+        queue: &dyn Fn(&Key) -> Option<Queue>,
+        now: Instant,
+    ) -> Projection {
+        let events: Vec<Event> = events.iter().filter_map(read).collect();
+        match subject.kind {
+            SubjectKind::Call => {
+                let calls: Vec<_> = events.iter().filter_map(Event::as_call).collect();
+                match fold_call(&subject.source, &subject.id, &calls, now, self.config) {
+                    Some(mut record) => {
+                        let targets =
+                            record
+                                .queue_id
+                                .as_ref()
+                                .and_then(queue)
+                                .map(|it| CallTargets {
+                                    answer_secs: it.sla_answer_secs,
+                                    short_abandon_secs: it.short_abandon_secs,
+                                });
+                        record.sla_status = targets.and_then(|it| call_sla(&record, it));
+                        let refold_at = call_refold_at(&record, self.config);
+                        interaction(record, refold_at)
+                    }
+                    None => Projection::Nothing,
+                }
+            }
+            SubjectKind::Conversation => {
+                let items: Vec<_> = events.iter().filter_map(Event::as_conversation).collect();
+                let targets = |id: &Key| queue(id).map(|it| targets(&it));
+                match fold_conversation(&subject.source, &subject.id, &items, &targets, now) {
+                    Some(record) => {
+                        let refold_at = conversation_refold_at(&record, &targets, now);
+                        interaction(record, refold_at)
+                    }
+                    None => Projection::Nothing,
+                }
+            }
+            SubjectKind::Presence => {
+                let changes: Vec<_> = events.iter().filter_map(Event::as_presence).collect();
+                Projection::Presence(fold_presence(&subject.source, &subject.id, &changes))
+            }
+        }
+    }
+}
+
+fn interaction(record: Interaction, refold_at: Option<Instant>) -> Projection {
+    Projection::Interaction {
+        record: Box::new(record),
+        refold_at,
+    }
+}
+
+/// Reads a stored body again; one that no longer reads is skipped, with a warning.
+fn read(stored: &StoredEvent) -> Option<Event> {
+    let parsed = serde_json::from_str(&stored.body)
+        .map_err(|err| vec![cxhub_model::error::FieldError::new("body", err.to_string())])
+        .and_then(|value| event::parse(&value));
+    match parsed {
+        Ok(event) => Some(event),
+        Err(errors) => {
+            tracing::warn!(
+                seq = stored.seq,
+                ?errors,
+                "a stored event no longer reads; skipped"
+            );
+            None
+        }
+    }
+}
+
+pub fn targets(queue: &Queue) -> SlaTargets {
+    SlaTargets {
+        first_response_secs: queue.sla_first_response_secs.or(queue.sla_answer_secs),
+        resolution_secs: queue.sla_resolution_secs,
+    }
+}
+
+/// A call that has not ended is closed by the timeout rule at its last event plus the
+/// timeout.
+fn call_refold_at(record: &Interaction, config: FoldConfig) -> Option<Instant> {
+    match record.ended_at {
+        Some(_) => None,
+        None => record
+            .updated_at
+            .map(|last| last.plus_secs(config.unended_timeout_secs)),
+    }
+}
+
+/// A conversation whose SLA is pending is looked at again when its next target passes
+/// (measured from the start; if the fold measures from later, the sweep comes early,
+/// finds it still pending, and looks again a minute later).
+fn conversation_refold_at(
+    record: &Interaction,
+    targets: &dyn Fn(&Key) -> Option<SlaTargets>,
+    now: Instant,
+) -> Option<Instant> {
+    if record.sla_status != Some(SlaStatus::Pending) {
+        return None;
+    }
+    let targets = record.queue_id.as_ref().and_then(targets)?;
+    let deadlines = [
+        targets
+            .first_response_secs
+            .filter(|_| record.first_response_secs.is_none()),
+        targets
+            .resolution_secs
+            .filter(|_| record.resolution_secs.is_none()),
+    ];
+    let next = deadlines
+        .into_iter()
+        .flatten()
+        .map(|secs| record.started_at.plus_secs(i64::from(secs) + 1))
+        .filter(|at| *at > now)
+        .min();
+    Some(next.unwrap_or_else(|| now.plus_secs(60)))
+}

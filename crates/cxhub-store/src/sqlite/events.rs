@@ -1,0 +1,356 @@
+//! Raw events, and the refold of the records they belong to, in one transaction.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use cxhub_model::event::SubjectKind;
+use cxhub_model::ids::Key;
+use cxhub_model::time::Instant;
+use rusqlite::types::Value;
+use rusqlite::{Connection, params, params_from_iter};
+
+use super::codec::{self, Cols};
+use super::writer::WriteCtx;
+use super::{SqliteStore, directory, interactions, presence};
+use crate::StoreResult;
+use crate::events::{EventOutcome, NewEvent, Projection, Projector, StoredEvent, Subject};
+
+const COLUMNS: &str =
+    "seq, source, event_id, subject_kind, subject_id, type, at, body, received_at";
+
+/// The newest events of one user before a point, nearest first.
+const PRESENCE_BEFORE: &str = "select seq, source, event_id, subject_kind, subject_id, type, at, body, received_at
+    from event where tenant_pk = ?1 and subject_kind = 'presence' and source = ?2 and subject_id = ?3
+    and (at < ?4 or (at = ?4 and event_id < ?5)) order by at desc, event_id desc limit 2";
+
+/// The oldest events of one user after a point, nearest first.
+const PRESENCE_AFTER: &str = "select seq, source, event_id, subject_kind, subject_id, type, at, body, received_at
+    from event where tenant_pk = ?1 and subject_kind = 'presence' and source = ?2 and subject_id = ?3
+    and (at > ?4 or (at = ?4 and event_id > ?5)) order by at, event_id limit 2";
+
+/// Every event of one user between two points, both included.
+const PRESENCE_BETWEEN: &str = "select seq, source, event_id, subject_kind, subject_id, type, at, body, received_at
+    from event where tenant_pk = ?1 and subject_kind = 'presence' and source = ?2 and subject_id = ?3
+    and (at > ?4 or (at = ?4 and event_id >= ?5)) and (at < ?6 or (at = ?6 and event_id <= ?7))
+    order by at, event_id";
+
+impl SqliteStore {
+    pub async fn ingest_events(
+        &self,
+        tenant_pk: i64,
+        events: Vec<NewEvent>,
+        projector: Arc<dyn Projector>,
+    ) -> StoreResult<Vec<EventOutcome>> {
+        self.write(move |ctx| ingest(ctx, tenant_pk, &events, projector.as_ref()))
+            .await
+    }
+
+    /// Every stored event of one subject, in time order.
+    pub async fn subject_events(
+        &self,
+        tenant_pk: i64,
+        subject: Subject,
+    ) -> StoreResult<Vec<StoredEvent>> {
+        self.read(move |conn| subject_events(conn, tenant_pk, &subject))
+            .await
+    }
+
+    /// Refolds the records (of every tenant) whose `refold_at` has come, so the timeout
+    /// and overdue-target rules apply without a new event. At most 1000 per call; returns
+    /// how many records changed.
+    pub async fn refold_due(
+        &self,
+        now: Instant,
+        projector: Arc<dyn Projector>,
+    ) -> StoreResult<usize> {
+        self.write(move |ctx| refold_due(ctx, now, projector.as_ref()))
+            .await
+    }
+}
+
+fn ingest(
+    ctx: &mut WriteCtx,
+    tenant_pk: i64,
+    events: &[NewEvent],
+    projector: &dyn Projector,
+) -> StoreResult<Vec<EventOutcome>> {
+    let received_at = Instant::now();
+    let mut outcomes = Vec::with_capacity(events.len());
+    // The new events of each subject, as (at, event id).
+    let mut dirty: BTreeMap<Subject, Vec<(Instant, Key)>> = BTreeMap::new();
+    for event in events {
+        for (table, key) in &event.named {
+            ctx.ensure(tenant_pk, table, key.as_str())?;
+        }
+        let inserted = ctx
+            .conn()
+            .prepare_cached(
+                "insert into event (tenant_pk, source, event_id, subject_kind, subject_id, type, at, body, received_at)
+                 values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) on conflict (tenant_pk, source, event_id) do nothing",
+            )?
+            .execute(params![
+                tenant_pk,
+                event.source.as_str(),
+                event.event_id.as_str(),
+                event.subject_kind.as_str(),
+                event.subject_id.as_str(),
+                event.type_name,
+                event.at.as_millis(),
+                event.body,
+                received_at.as_millis(),
+            ])?;
+        if inserted == 0 {
+            outcomes.push(EventOutcome::Duplicate);
+            continue;
+        }
+        outcomes.push(EventOutcome::Accepted);
+        let subject = Subject {
+            kind: event.subject_kind,
+            source: event.source.clone(),
+            id: event.subject_id.clone(),
+        };
+        dirty
+            .entry(subject)
+            .or_default()
+            .push((event.at, event.event_id.clone()));
+    }
+    let now = Instant::now();
+    for (subject, new) in dirty {
+        refold(ctx, tenant_pk, &subject, &new, projector, now)?;
+    }
+    Ok(outcomes)
+}
+
+/// Folds `subject` again after the events `new` arrived, and writes what changed.
+fn refold(
+    ctx: &mut WriteCtx,
+    tenant_pk: i64,
+    subject: &Subject,
+    new: &[(Instant, Key)],
+    projector: &dyn Projector,
+    now: Instant,
+) -> StoreResult<()> {
+    match subject.kind {
+        SubjectKind::Call | SubjectKind::Conversation => {
+            let events = subject_events(ctx.conn(), tenant_pk, subject)?;
+            let projection = project(ctx.conn(), tenant_pk, projector, subject, &events, now);
+            write(ctx, tenant_pk, projection, None, now)
+        }
+        SubjectKind::Presence => {
+            let (Some(first), Some(last)) = (new.iter().min(), new.iter().max()) else {
+                return Ok(());
+            };
+            let window = presence_window(ctx.conn(), tenant_pk, subject, first, last)?;
+            // The user's change before the first new one needs the one before it for
+            // its previous status, and the last change refolded needs the one after it
+            // for its end: those two are context, folded but not written.
+            let mut keep: HashSet<Key> =
+                window.events.iter().map(|it| it.event_id.clone()).collect();
+            if window.before == 2 {
+                keep.remove(&window.events[0].event_id);
+            }
+            if window.after == 2 {
+                keep.remove(&window.events[window.events.len() - 1].event_id);
+            }
+            let projection = project(
+                ctx.conn(),
+                tenant_pk,
+                projector,
+                subject,
+                &window.events,
+                now,
+            );
+            write(ctx, tenant_pk, projection, Some(&keep), now)
+        }
+    }
+}
+
+fn project(
+    conn: &Connection,
+    tenant_pk: i64,
+    projector: &dyn Projector,
+    subject: &Subject,
+    events: &[StoredEvent],
+    now: Instant,
+) -> Projection {
+    let queue = |id: &Key| match directory::queue(conn, tenant_pk, id) {
+        Ok(found) => found,
+        Err(err) => {
+            tracing::warn!(error = %err, queue = %id, "could not read a queue's targets");
+            None
+        }
+    };
+    projector.project(subject, events, &queue, now)
+}
+
+fn write(
+    ctx: &mut WriteCtx,
+    tenant_pk: i64,
+    projection: Projection,
+    keep: Option<&HashSet<Key>>,
+    now: Instant,
+) -> StoreResult<()> {
+    match projection {
+        Projection::Interaction { record, refold_at } => {
+            interactions::project(ctx, tenant_pk, *record, refold_at, now)?;
+        }
+        Projection::Presence(changes) => {
+            let kept = changes
+                .into_iter()
+                .filter(|it| keep.is_none_or(|keep| keep.contains(&it.external_id)));
+            for change in kept {
+                presence::project(ctx, tenant_pk, change)?;
+            }
+        }
+        Projection::Nothing => {}
+    }
+    Ok(())
+}
+
+struct Window {
+    /// Consecutive events of the user, in time order.
+    events: Vec<StoredEvent>,
+    /// How many of them come before the first new event, and after the last (0 to 2).
+    before: usize,
+    after: usize,
+}
+
+fn presence_window(
+    conn: &Connection,
+    tenant_pk: i64,
+    subject: &Subject,
+    first: &(Instant, Key),
+    last: &(Instant, Key),
+) -> StoreResult<Window> {
+    // The points are (at, event id): the canonical order of a user's changes.
+    let query = |sql: &str, points: &[&(Instant, Key)]| {
+        let mut args = vec![
+            Value::Integer(tenant_pk),
+            Value::Text(subject.source.as_str().to_owned()),
+            Value::Text(subject.id.as_str().to_owned()),
+        ];
+        for (at, id) in points {
+            args.push(Value::Integer(at.as_millis()));
+            args.push(Value::Text(id.as_str().to_owned()));
+        }
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params_from_iter(args), |row| Ok(read_row(row)))?;
+        rows.map(|it| it?)
+            .collect::<StoreResult<Vec<StoredEvent>>>()
+    };
+    let mut before = query(PRESENCE_BEFORE, &[first])?;
+    before.reverse();
+    let between = query(PRESENCE_BETWEEN, &[first, last])?;
+    let after = query(PRESENCE_AFTER, &[last])?;
+    let (n_before, n_after) = (before.len(), after.len());
+    let events = before.into_iter().chain(between).chain(after).collect();
+    Ok(Window {
+        events,
+        before: n_before,
+        after: n_after,
+    })
+}
+
+fn subject_events(
+    conn: &Connection,
+    tenant_pk: i64,
+    subject: &Subject,
+) -> StoreResult<Vec<StoredEvent>> {
+    let sql = format!(
+        "select {COLUMNS} from event where tenant_pk = ?1 and subject_kind = ?2 and source = ?3
+         and subject_id = ?4 order by at, seq"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        params![
+            tenant_pk,
+            subject.kind.as_str(),
+            subject.source.as_str(),
+            subject.id.as_str()
+        ],
+        |row| Ok(read_row(row)),
+    )?;
+    rows.map(|it| it?).collect()
+}
+
+fn read_row(row: &rusqlite::Row<'_>) -> StoreResult<StoredEvent> {
+    let mut cols = Cols::new(row);
+    Ok(StoredEvent {
+        seq: cols.get()?,
+        source: cols.required_key()?,
+        event_id: cols.required_key()?,
+        subject_kind: cols.required(SubjectKind::parse)?,
+        subject_id: cols.required_key()?,
+        type_name: cols.get()?,
+        at: cols.required_at()?,
+        body: cols.get()?,
+        received_at: cols.required_at()?,
+    })
+}
+
+fn refold_due(ctx: &mut WriteCtx, now: Instant, projector: &dyn Projector) -> StoreResult<usize> {
+    type Due = (
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+    );
+    let due: Vec<Due> = {
+        let mut stmt = ctx.conn().prepare_cached(
+            "select id, tenant_pk, channel, source, external_id, status, ended_at, sla_status
+             from interaction where refold_at is not null and refold_at <= ?1 order by refold_at limit 1000",
+        )?;
+        let rows = stmt.query_map([now.as_millis()], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+                row.get(7)?,
+            ))
+        })?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut changed = 0;
+    for (id, tenant_pk, channel, source, external_id, status, ended_at, sla_status) in due {
+        let subject = Subject {
+            kind: match channel.as_str() {
+                "voice" => SubjectKind::Call,
+                _ => SubjectKind::Conversation,
+            },
+            source: Key::parse(&source).map_err(codec::corrupt)?,
+            id: Key::parse(&external_id).map_err(codec::corrupt)?,
+        };
+        let events = subject_events(ctx.conn(), tenant_pk, &subject)?;
+        let projection = project(ctx.conn(), tenant_pk, projector, &subject, &events, now);
+        let Projection::Interaction { record, refold_at } = projection else {
+            interactions::set_refold_at(ctx.conn(), id, None)?;
+            continue;
+        };
+        // Only what the clock can change is compared: the outcome, the end, the SLA.
+        let same = record.status.as_str() == status
+            && record.ended_at.map(Instant::as_millis) == ended_at
+            && record.sla_status.map(|it| it.as_str().to_owned()) == sla_status;
+        match same {
+            true => interactions::set_refold_at(ctx.conn(), id, refold_at.filter(|it| *it > now))?,
+            false => {
+                interactions::project(
+                    ctx,
+                    tenant_pk,
+                    *record,
+                    refold_at.filter(|it| *it > now),
+                    now,
+                )?;
+                changed += 1;
+            }
+        }
+    }
+    Ok(changed)
+}
