@@ -48,6 +48,8 @@ pub enum CallEventKind {
     LegAnswered {
         leg_id: Key,
     },
+    /// The platform itself answered: an IVR, an auto attendant, voicemail.
+    Answered,
     LegEnded {
         leg_id: Key,
         reason: Option<String>,
@@ -94,7 +96,7 @@ impl CallEventKind {
             CallEventKind::Started { .. } => 0,
             CallEventKind::Queued { .. } => 1,
             CallEventKind::LegRinging { .. } => 2,
-            CallEventKind::LegAnswered { .. } => 3,
+            CallEventKind::LegAnswered { .. } | CallEventKind::Answered => 3,
             CallEventKind::Dequeued => 4,
             CallEventKind::Hold => 5,
             CallEventKind::Unhold => 6,
@@ -186,6 +188,7 @@ struct State {
     ended: Option<(Instant, Option<ReleaseParty>, Option<String>)>,
     wrapup: Option<(Instant, Option<String>)>,
     disposition: Option<String>,
+    system_answered_at: Option<Instant>,
 }
 
 impl State {
@@ -235,6 +238,9 @@ impl State {
             }
             CallEventKind::LegAnswered { leg_id } => {
                 self.leg(leg_id).answered_at.get_or_insert(at);
+            }
+            CallEventKind::Answered => {
+                self.system_answered_at.get_or_insert(at);
             }
             CallEventKind::LegEnded {
                 leg_id,
@@ -322,7 +328,11 @@ impl State {
                 ),
             };
         let started_at = first_at;
-        let answered_at = self.legs.iter().filter_map(|it| it.answered_at).min();
+        let agent_answered_at = self.legs.iter().filter_map(|it| it.answered_at).min();
+        let answered_at = agent_answered_at
+            .into_iter()
+            .chain(self.system_answered_at)
+            .min();
         let ended_at = self
             .ended
             .as_ref()
@@ -340,7 +350,10 @@ impl State {
             .iter()
             .map(|leg| finish_leg(leg, call_end, answered_at.is_some(), ended_at.is_some()))
             .collect();
-        let queued = self.queued_at.is_some() || self.queue_id.is_some();
+        let queued = Queued {
+            in_queue: self.queued_at.is_some(),
+            for_queue: self.queue_id.is_some(),
+        };
         let (status, abandon_stage) = outcome(
             direction,
             answered_at.is_some(),
@@ -351,19 +364,36 @@ impl State {
             &legs,
             call_end,
         );
-        let answering = self
-            .legs
-            .iter()
-            .filter(|it| it.answered_at.is_some())
-            .max_by_key(|it| it.answered_at);
+        // Who has the call at its end: of the answered legs still up when it ended, the
+        // first answered (a supervisor who joins later is helping, not taking it); when
+        // every answered leg dropped early (a transfer out), the last answered.
+        let up_at_end = |leg: &&Leg| leg.ended_at.is_none_or(|end| end >= call_end);
+        let answered_legs = || self.legs.iter().filter(|it| it.answered_at.is_some());
+        let answering = answered_legs()
+            .filter(up_at_end)
+            .min_by_key(|it| it.answered_at)
+            .or_else(|| answered_legs().max_by_key(|it| it.answered_at));
         let first_answering = self
             .legs
             .iter()
             .filter(|it| it.answered_at.is_some())
             .min_by_key(|it| it.answered_at);
-        let agent_id = answering
-            .and_then(|it| it.agent_id.clone())
-            .or_else(|| caller_agent.clone());
+        let answering_agent = answering.and_then(|it| it.agent_id.clone());
+        // An agent who places a call owns it (outbound and internal); an inbound call
+        // belongs to the agent who answered it last (after transfers).
+        let placed = direction != Direction::Inbound && caller_agent.is_some();
+        let agent_id = match placed {
+            true => caller_agent.clone(),
+            false => answering_agent.clone(),
+        };
+        // The colleague an internal call was for: who answered, else who it rang first.
+        let internal_target = answering_agent.clone().or_else(|| {
+            self.legs
+                .iter()
+                .filter(|it| it.ring_at.is_some())
+                .min_by_key(|it| it.ring_at)
+                .and_then(|it| it.agent_id.clone())
+        });
         let talk_secs = answered_at
             .zip(ended_at)
             .map(|(answered, ended)| secs(ended.secs_since(answered)));
@@ -387,7 +417,8 @@ impl State {
             ..Party::default()
         };
         let (mut caller, mut callee) = match direction {
-            Direction::Outbound => (staff(caller_agent), Party::default()),
+            Direction::Outbound => (staff(caller_agent.clone()), Party::default()),
+            Direction::Internal => (staff(caller_agent.clone()), staff(internal_target)),
             _ => (Party::default(), staff(agent_id.clone())),
         };
         // An outside party's country is also where it was (by number).
@@ -422,20 +453,24 @@ impl State {
             legs,
             ..CallDetail::new(caller, callee)
         };
-        let handled_secs = talk_secs.filter(|_| answered_at.is_some());
+        // Handled and hold time are an agent's: a call only the platform answered has none.
+        let handled_secs = talk_secs.filter(|_| agent_answered_at.is_some());
         Interaction {
             version: i64::try_from(n_events).unwrap_or(i64::MAX),
             queue_id: self.queue_id,
             contact_id,
             agent_id: agent_id.clone(),
-            first_assignee_id: first_answering.and_then(|it| it.agent_id.clone()),
-            closed_assignee_id: agent_id.filter(|_| answered_at.is_some()),
+            first_assignee_id: match placed {
+                true => caller_agent.clone(),
+                false => first_answering.and_then(|it| it.agent_id.clone()),
+            },
+            closed_assignee_id: agent_id.clone().filter(|_| placed || answered_at.is_some()),
             ended_at,
             handled_secs,
             full_handled_secs: handled_secs.map(|handled| handled + wrap_up_secs.unwrap_or(0)),
             wrap_up_form_id: self.wrapup.and_then(|(_, form)| form),
             wrap_up_secs,
-            hold_secs: answered_at.map(|_| hold_secs),
+            hold_secs: agent_answered_at.map(|_| hold_secs),
             disposition: self.disposition,
             updated_at: Some(last_at),
             call: Some(call),
@@ -494,6 +529,11 @@ fn finish_leg(leg: &Leg, call_end: Instant, call_answered: bool, call_ended: boo
 
 /// A leg's outcome from its SIP code or its end reason; `None` when neither says.
 fn classify(reason: Option<&str>, fail_code: Option<i32>) -> Option<LegStatus> {
+    // A SIP code can be ambiguous (480 is both "no answer" and "subscriber absent");
+    // a reason that names an unreachable destination settles it.
+    if unreachable(reason) {
+        return Some(LegStatus::Failed);
+    }
     if let Some(code) = fail_code {
         return Some(match code {
             486 | 600 => LegStatus::Busy,
@@ -554,6 +594,14 @@ fn unreachable(cause: Option<&str>) -> bool {
     .any(|word| cause.contains(word))
 }
 
+/// How far an inbound call got towards a queue: it waited in one (`call.queued`), or
+/// its events named one (the queue it was routed for).
+#[derive(Debug, Clone, Copy)]
+struct Queued {
+    in_queue: bool,
+    for_queue: bool,
+}
+
 /// The call's outcome (docs/metrics.md, "Call status").
 #[allow(clippy::too_many_arguments)]
 fn outcome(
@@ -561,7 +609,7 @@ fn outcome(
     answered: bool,
     hangup_by: Option<ReleaseParty>,
     cause: Option<&str>,
-    queued: bool,
+    queued: Queued,
     raw_legs: &[Leg],
     legs: &[CallLeg],
     call_end: Instant,
@@ -575,14 +623,20 @@ fn outcome(
         let ringing_at_end = raw_legs
             .iter()
             .any(|it| it.ring_at.is_some() && it.ended_at.is_none_or(|end| end >= call_end));
+        let routed = queued.in_queue || queued.for_queue;
         return match direction {
-            Direction::Inbound if queued && ringing_at_end => {
+            Direction::Inbound if routed && ringing_at_end => {
                 (CallStatus::Abandoned, Some(AbandonStage::Ringing))
             }
-            Direction::Inbound if queued => (CallStatus::Abandoned, Some(AbandonStage::Queue)),
+            Direction::Inbound if queued.in_queue => {
+                (CallStatus::Abandoned, Some(AbandonStage::Queue))
+            }
+            // Named a queue but never reached it nor rang anyone: still in the IVR.
             Direction::Inbound if raw_legs.is_empty() => {
                 (CallStatus::Abandoned, Some(AbandonStage::Ivr))
             }
+            // Between the legs of a queue's ring sequence.
+            Direction::Inbound if routed => (CallStatus::Abandoned, Some(AbandonStage::Queue)),
             _ => (CallStatus::Cancelled, None),
         };
     }

@@ -308,19 +308,27 @@ impl State {
             .first_contact_message_at
             .zip(self.first_reply_at)
             .map(|(asked, replied)| secs(replied.secs_since(asked)));
-        let handled_secs = self
+        // Nobody worked a conversation no agent wrote in.
+        let worked_from = self
             .handling_from
-            .zip(closed_at)
-            .map(|(from, to)| secs(worked_millis(from, to, &self.closed_gaps).div_euclid(1000)));
+            .filter(|_| self.first_agent_message_at.is_some());
+        let handled_secs = worked_from.zip(closed_at).map(|(from, to)| {
+            secs(worked_millis(from, to, &self.closed_gaps, &self.messages).div_euclid(1000))
+        });
         let wrapup = self.closed.as_ref().and_then(|it| it.wrapup.clone());
         let wrap_up_secs = wrapup
             .as_ref()
             .zip(closed_at)
             .map(|((at, _), closed)| secs(at.secs_since(closed)));
+        // A conversation closed with no agent reply was missed, not resolved.
+        let resolved = status != ConversationStatus::Missed;
         let resolution_secs = self
             .first_close_at
+            .filter(|_| resolved)
             .map(|at| secs(at.max(started_at).secs_since(started_at)));
-        let full_resolution_secs = closed_at.map(|at| secs(at.secs_since(started_at)));
+        let full_resolution_secs = closed_at
+            .filter(|_| resolved)
+            .map(|at| secs(at.secs_since(started_at)));
         let sla_status = queue_id.as_ref().and_then(targets).and_then(|targets| {
             sla(
                 targets,
@@ -378,17 +386,35 @@ fn secs(value: i64) -> u32 {
     u32::try_from(value.max(0)).unwrap_or(u32::MAX)
 }
 
-/// Milliseconds from `from` to `to` less the closed periods between them.
-fn worked_millis(from: Instant, to: Instant, closed_gaps: &[(Instant, Instant)]) -> i64 {
-    let closed: i64 = closed_gaps
-        .iter()
-        .map(|(closed, reopened)| {
-            let start = (*closed).max(from).as_millis();
-            let end = (*reopened).min(to).as_millis();
-            (end - start).max(0)
+/// Milliseconds agents worked between `from` (the first assignment or agent message) and
+/// `to` (the final close): each open period counts from its start (`from`, or the
+/// reopening) to the last agent message before it closed. The time after an agent's
+/// last line, while an auto-close timer runs or the customer is gone, is waiting, not
+/// work (klink: "excluding wait times").
+fn worked_millis(
+    from: Instant,
+    to: Instant,
+    closed_gaps: &[(Instant, Instant)],
+    messages: &[Message],
+) -> i64 {
+    let mut periods = Vec::with_capacity(closed_gaps.len() + 1);
+    let mut start = from;
+    for (closed, reopened) in closed_gaps {
+        periods.push((start, *closed));
+        start = (*reopened).max(from);
+    }
+    periods.push((start, to));
+    periods
+        .into_iter()
+        .filter_map(|(start, end)| {
+            messages
+                .iter()
+                .filter(|it| it.sender == SenderKind::Agent && it.at >= start && it.at <= end)
+                .map(|it| it.at)
+                .max()
+                .map(|last| last.as_millis() - start.as_millis())
         })
-        .sum();
-    to.as_millis() - from.as_millis() - closed
+        .sum()
 }
 
 /// Whether the conversation met its queue's targets (docs/metrics.md, "SLA status");
@@ -413,8 +439,15 @@ fn sla(
         ));
     }
     if let Some(target) = targets.resolution_secs {
-        let waited = now.secs_since(started_at);
-        verdicts.push(verdict(resolution_secs, target, waited, false));
+        // A missed conversation is closed without a resolution: it is judged by how
+        // long it stayed open, like an unanswered first response.
+        let waited = closed_at.unwrap_or(now).secs_since(started_at);
+        verdicts.push(verdict(
+            resolution_secs,
+            target,
+            waited,
+            closed_at.is_some(),
+        ));
     }
     if verdicts.is_empty() {
         None

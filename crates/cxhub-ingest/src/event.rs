@@ -156,6 +156,7 @@ pub const TYPES: &[(&str, SubjectKind)] = &[
     ("call.dequeued", SubjectKind::Call),
     ("call.leg_ringing", SubjectKind::Call),
     ("call.leg_answered", SubjectKind::Call),
+    ("call.answered", SubjectKind::Call),
     ("call.leg_ended", SubjectKind::Call),
     ("call.hold", SubjectKind::Call),
     ("call.unhold", SubjectKind::Call),
@@ -281,6 +282,7 @@ fn call_kind(fields: &mut Fields<'_>, name: &str) -> Option<CallEventKind> {
         "call.leg_answered" => CallEventKind::LegAnswered {
             leg_id: fields.key("leg_id")?,
         },
+        "call.answered" => CallEventKind::Answered,
         "call.leg_ended" => CallEventKind::LegEnded {
             leg_id: fields.key("leg_id")?,
             reason: fields.opt_text("reason"),

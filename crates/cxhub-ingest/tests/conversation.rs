@@ -257,23 +257,34 @@ fn first_replied_runs_from_the_first_contact_message() {
 }
 
 #[test]
-fn handled_runs_from_the_first_assignment_to_the_final_close_less_closed_time() {
-    assert_eq!(fold(&example()).handled_secs, Some(290));
-    // Never assigned: from the first agent message.
+fn handled_counts_each_open_period_up_to_the_last_agent_message() {
+    // Assigned at 10, the agent's last line at 40; the wait for the close is not work.
+    assert_eq!(fold(&example()).handled_secs, Some(30));
+    // Never assigned: from the first agent message to the last.
     let unassigned = fold(&[
         event("a", 0, inbound()),
         event("b", 0, contact("hi")),
         event("c", 40, agent("u-1")),
+        event("c2", 70, agent("u-1")),
         event("d", 300, closed(Some("u-1"), None)),
     ]);
-    assert_eq!(unassigned.handled_secs, Some(260));
-    // Closed 300..1000, so 290 + 100.
+    assert_eq!(unassigned.handled_secs, Some(30));
+    // Closed 300..1000, then worked from the reopening to the agent's line at 1050:
+    // 30 + 50.
     let mut reopened = example();
     reopened.extend([
         event("r1", 1000, ConversationEventKind::Reopened),
+        event("r1b", 1050, agent("u-7")),
         event("r2", 1100, closed(Some("u-7"), None)),
     ]);
-    assert_eq!(fold(&reopened).handled_secs, Some(390));
+    assert_eq!(fold(&reopened).handled_secs, Some(80));
+    // A reopened period without an agent line adds nothing.
+    let mut silent = example();
+    silent.extend([
+        event("r1", 1000, ConversationEventKind::Reopened),
+        event("r2", 1100, closed(Some("u-7"), None)),
+    ]);
+    assert_eq!(fold(&silent).handled_secs, Some(30));
     let open = fold(&example()[..6]);
     assert_eq!(open.handled_secs, None);
 }
@@ -306,12 +317,12 @@ fn full_handled_is_handled_plus_wrap_up() {
     let it = fold(&example());
     assert_eq!(
         (it.handled_secs, it.wrap_up_secs, it.full_handled_secs),
-        (Some(290), Some(60), Some(350))
+        (Some(30), Some(60), Some(90))
     );
     let no_wrap_up = fold(&example()[..7]);
     assert_eq!(
         (no_wrap_up.handled_secs, no_wrap_up.full_handled_secs),
-        (Some(290), Some(290))
+        (Some(30), Some(30))
     );
 }
 
@@ -371,8 +382,14 @@ fn closed_without_an_agent_message_is_missed() {
     ]);
     assert_eq!(status(&it), ConversationStatus::Missed);
     assert_eq!(
-        (it.first_response_secs, it.handled_secs, it.resolution_secs),
-        (None, Some(590), Some(600))
+        (
+            it.first_response_secs,
+            it.handled_secs,
+            it.resolution_secs,
+            it.full_resolution_secs
+        ),
+        (None, None, None, None),
+        "nobody worked it and it was not resolved"
     );
     assert_eq!(id(it.closed_assignee_id.as_ref()), Some("u-7"));
 }

@@ -194,6 +194,25 @@ pub(crate) fn snapshot(record: &mut Interaction, end: Instant) {
 }
 
 /// Met or breached against `target`; `None` when the queue has no target.
+/// A conversation that took longer than its queue's resolution target breached
+/// its service level, whatever its first response (docs/metrics.md, "SLA status").
+/// One still open at `now` is breached once past the target and otherwise, if its first
+/// response met its target, pending until it is resolved.
+pub(crate) fn judge_resolution(record: &mut Interaction, target: Option<u32>, now: Instant) {
+    let (Some(target), Some(status)) = (target, record.sla_status) else {
+        return;
+    };
+    let took = match record.resolution_secs {
+        Some(took) => i64::from(took),
+        None => now.secs_since(record.started_at),
+    };
+    record.sla_status = Some(match () {
+        () if took > i64::from(target) => SlaStatus::Breached,
+        () if record.resolution_secs.is_none() && status == SlaStatus::Met => SlaStatus::Pending,
+        () => status,
+    });
+}
+
 pub(crate) fn sla(first_response_secs: u32, target: Option<u32>) -> Option<SlaStatus> {
     target.map(|target| match first_response_secs <= target {
         true => SlaStatus::Met,

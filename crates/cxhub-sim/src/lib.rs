@@ -14,10 +14,12 @@
 //! - `voice`: the call simulation; `digital`: chat, social and email.
 //! - `tickets`: tickets raised from conversations; `content`: what people say.
 //! - `records`: what every interaction shares; `random`: seeding and distributions.
+//! - [`events`]: the records told as the live events a source would have sent.
 
 mod catalog;
 mod content;
 mod digital;
+pub mod events;
 mod names;
 mod queues;
 mod random;

@@ -157,6 +157,7 @@ pub(crate) struct QueuePlan {
     pub email_share: f64,
     pub sla_answer_secs: Option<u32>,
     pub sla_first_response_secs: Option<u32>,
+    pub sla_resolution_secs: Option<u32>,
     pub short_abandon_secs: Option<u32>,
     /// The virtual number callers dial for this queue.
     pub hotline: String,
@@ -269,6 +270,7 @@ fn plan(queue: &Queue, hotline: String) -> QueuePlan {
         email_share: shares[3],
         sla_answer_secs: queue.sla_answer_secs,
         sla_first_response_secs: queue.sla_first_response_secs,
+        sla_resolution_secs: queue.sla_resolution_secs,
         short_abandon_secs: queue.short_abandon_secs,
         hotline,
         topic,

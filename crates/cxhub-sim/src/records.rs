@@ -48,3 +48,14 @@ pub(crate) fn message(
         body: Some(body.to_owned()),
     }
 }
+
+/// The platform's note that `agent` took the conversation at `at`, as helpdesks log it
+/// ("Assigned to ..."): a system message that names the agent.
+pub(crate) fn assignment(at: Instant, agent: &Key) -> Message {
+    Message {
+        at,
+        sender: SenderKind::System,
+        agent_id: Some(agent.clone()),
+        body: Some(format!("Assigned to {agent}")),
+    }
+}

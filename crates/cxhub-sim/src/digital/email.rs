@@ -7,10 +7,10 @@ use cxhub_model::time::Instant;
 
 use crate::catalog;
 use crate::content;
-use crate::digital::{Desk, sla, snapshot};
+use crate::digital::{Desk, judge_resolution, sla, snapshot};
 use crate::queues::Topic;
 use crate::random::{self, SimRng};
-use crate::records::{blank, message, secs_between};
+use crate::records::{self, blank, message, secs_between};
 
 /// Median seconds an email waits in the inbox before an agent opens it.
 const INBOX_MEDIAN_SECS: f64 = 6000.0;
@@ -37,6 +37,7 @@ pub(super) fn email(desk: &Desk<'_>, rng: &mut SimRng, at: Instant) -> Interacti
     );
     let mut record = received(desk, rng, at, queue, topic);
     let target = queue.and_then(|idx| desk.org.queues[idx].sla_first_response_secs);
+    let resolution_target = queue.and_then(|idx| desk.org.queues[idx].sla_resolution_secs);
     let wait = random::lognormal(rng, INBOX_MEDIAN_SECS, 0.8).clamp(300.0, 43_200.0);
     let due = at.plus_millis(random::millis(wait));
     let first = desk
@@ -55,7 +56,6 @@ pub(super) fn email(desk: &Desk<'_>, rng: &mut SimRng, at: Instant) -> Interacti
     record.first_response_secs = Some(secs_between(at, reply));
     record.first_replied_secs = record.first_response_secs;
     record.sla_status = sla(secs_between(at, reply), target);
-    let mut handled = work_secs(rng);
     let thread = random::weighted(
         rng,
         &[
@@ -66,11 +66,22 @@ pub(super) fn email(desk: &Desk<'_>, rng: &mut SimRng, at: Instant) -> Interacti
     );
     let mut last = reply;
     if thread == Thread::BackAndForth {
-        let second = follow_up(desk, rng, &mut record, reply);
-        handled += second.map_or(0, |_| work_secs(rng));
+        follow_up(desk, rng, &mut record, reply);
         last = record.messages.last().map_or(reply, |it| it.at);
     }
-    record.handled_secs = Some(handled);
+    // Worked from the first assignment to the last reply (docs/metrics.md, "Handled").
+    let assigned = record
+        .messages
+        .iter()
+        .find(|it| it.sender == SenderKind::System && it.agent_id.is_some())
+        .map_or(reply, |it| it.at);
+    let last_reply = record
+        .messages
+        .iter()
+        .rev()
+        .find(|it| it.sender == SenderKind::Agent)
+        .map_or(reply, |it| it.at);
+    let handled = secs_between(assigned, last_reply);
     let close = last.plus_millis(random::millis(random::uniform(rng, 600.0, 7200.0)));
     let agent_wrote_last = record
         .messages
@@ -78,9 +89,11 @@ pub(super) fn email(desk: &Desk<'_>, rng: &mut SimRng, at: Instant) -> Interacti
         .is_some_and(|it| it.sender == SenderKind::Agent);
     if thread == Thread::WaitingOnCustomer || close > desk.clock.end || !agent_wrote_last {
         snapshot(&mut record, desk.clock.end);
+        judge_resolution(&mut record, resolution_target, desk.clock.end);
         return record;
     }
     close_thread(&mut record, rng, topic, close, handled);
+    judge_resolution(&mut record, resolution_target, desk.clock.end);
     record
 }
 
@@ -111,6 +124,12 @@ fn received(
 /// An agent replies at `at` and owns the email from then on.
 fn answer(desk: &Desk<'_>, rng: &mut SimRng, record: &mut Interaction, agent: usize, at: Instant) {
     let agent_id = desk.agent_id(agent);
+    // A new owner opens the thread and works on the reply before sending it.
+    if record.agent_id.as_ref() != Some(&agent_id) {
+        let since = record.messages.last().map_or(at, |it| it.at);
+        let opened = at.plus_secs(-i64::from(work_secs(rng))).max(since);
+        record.messages.push(records::assignment(opened, &agent_id));
+    }
     let line = content::agent_line(rng);
     record
         .messages
@@ -118,8 +137,7 @@ fn answer(desk: &Desk<'_>, rng: &mut SimRng, record: &mut Interaction, agent: us
     if record.first_assignee_id.is_none() {
         record.first_assignee_id = Some(agent_id.clone());
     }
-    record.agent_id = Some(agent_id.clone());
-    record.closed_assignee_id = Some(agent_id);
+    record.agent_id = Some(agent_id);
 }
 
 /// The customer writes back and, if someone is free before the day ends, gets a
@@ -153,6 +171,8 @@ fn close_thread(
 ) {
     let wrap = random::between(rng, 0, 60) as u32;
     record.status = InteractionStatus::Conversation(ConversationStatus::Closed);
+    record.handled_secs = Some(handled);
+    record.closed_assignee_id = record.agent_id.clone();
     record.wrap_up_secs = Some(wrap);
     record.full_handled_secs = Some(handled + wrap);
     record.wrap_up_form_id = Some(content::wrap_up_form(topic).to_owned());

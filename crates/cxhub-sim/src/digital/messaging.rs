@@ -9,10 +9,10 @@ use cxhub_model::time::Instant;
 
 use crate::catalog;
 use crate::content;
-use crate::digital::{Desk, sla, snapshot};
+use crate::digital::{Desk, judge_resolution, sla, snapshot};
 use crate::queues::Topic;
 use crate::random::{self, SimRng};
-use crate::records::{blank, message, secs_between};
+use crate::records::{self, blank, message, secs_between};
 
 /// Conversations the customer reopens after they were closed.
 const REOPEN_CHANCE: f64 = 0.04;
@@ -125,23 +125,28 @@ pub(super) fn conversation(
     let patience = pace.patience.0 + random::exponential(rng, pace.patience.1);
     let give_up = handoff.plus_millis(random::millis(patience));
     let target = queue.and_then(|idx| desk.org.queues[idx].sla_first_response_secs);
+    let resolution_target = queue.and_then(|idx| desk.org.queues[idx].sla_resolution_secs);
     let Some((agent, assigned)) = desk.assign(&members, social, handoff, give_up) else {
         unanswered(desk, &mut record, handoff, give_up, target);
         return record;
     };
     let agent_id = desk.agent_id(agent);
+    record
+        .messages
+        .push(records::assignment(assigned, &agent_id));
     let first_reply = dialogue(rng, pace, &mut record.messages, assigned, &agent_id);
     // The agent is done with the conversation at their closing line; the auto-close
     // timer that follows needs nobody.
     let done = last_agent_line(&record, first_reply);
     desk.hold(agent, social, assigned, done);
-    let mut handled = secs_between(assigned, done);
+    // Summed in milliseconds and rounded down once, as the fold does.
+    let mut handled_ms = done.as_millis() - assigned.as_millis();
     let idle = random::uniform(rng, pace.auto_close.0, pace.auto_close.1);
     let close = done.plus_millis(random::millis(idle));
     let mut final_close = close;
     if random::chance(rng, REOPEN_CHANCE) {
         let (back, reply, closed) = reopen(rng, &mut record.messages, close, &agent_id);
-        handled += secs_between(back, reply);
+        handled_ms += reply.as_millis() - back.as_millis();
         final_close = closed;
     }
     record.agent_id = Some(agent_id.clone());
@@ -152,10 +157,13 @@ pub(super) fn conversation(
     record.sla_status = sla(secs_between(handoff, first_reply), target);
     if final_close > desk.clock.end {
         snapshot_open(desk, &mut record, handoff, target);
+        judge_resolution(&mut record, resolution_target, desk.clock.end);
         return record;
     }
     record.resolution_secs = Some(secs_between(at, close));
+    let handled = u32::try_from(handled_ms.max(0) / 1000).unwrap_or(u32::MAX);
     close_conversation(&mut record, rng, topic, handled, final_close);
+    judge_resolution(&mut record, resolution_target, desk.clock.end);
     record
 }
 
@@ -317,6 +325,12 @@ fn reopen(
     agent_id: &Key,
 ) -> (Instant, Instant, Instant) {
     let back = close.plus_millis(random::millis(random::uniform(rng, 1800.0, 10_800.0)));
+    messages.push(message(
+        close,
+        SenderKind::System,
+        None,
+        crate::events::RESOLVED_NOTE,
+    ));
     let line = "Sorry, one more thing about this.";
     messages.push(message(back, SenderKind::Contact, None, line));
     let reply = back.plus_millis(random::millis(random::uniform(rng, 60.0, 600.0)));
@@ -336,11 +350,16 @@ fn unanswered(
     target: Option<u32>,
 ) {
     let nobody_on = !(0..desk.org.agents.len()).any(|agent| desk.states[agent].logged_in(handoff));
+    // The response clock runs from the bot's last word (docs/metrics.md, "First response").
+    let mut waiting_since = handoff;
     if nobody_on {
-        let at = handoff.plus_secs(1);
-        record
-            .messages
-            .push(message(at, SenderKind::Bot, None, content::BOT_OFFLINE));
+        waiting_since = handoff.plus_secs(1);
+        record.messages.push(message(
+            waiting_since,
+            SenderKind::Bot,
+            None,
+            content::BOT_OFFLINE,
+        ));
     }
     if give_up > desk.clock.end {
         snapshot_open(desk, record, handoff, target);
@@ -350,7 +369,13 @@ fn unanswered(
     record.closed_at = Some(give_up);
     record.ended_at = Some(give_up);
     record.updated_at = Some(give_up);
-    record.sla_status = target.map(|_| SlaStatus::Breached);
+    // Nothing is owed to a customer who left within the target.
+    record.sla_status = target.map(
+        |target| match secs_between(waiting_since, give_up) > target {
+            true => SlaStatus::Breached,
+            false => SlaStatus::Met,
+        },
+    );
 }
 
 /// Reports a conversation still running at midnight as it stands then; one the agent

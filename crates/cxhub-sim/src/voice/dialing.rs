@@ -274,6 +274,8 @@ fn answered_internal(draft: &mut Draft, rng: &mut SimRng, ring_at: Instant) -> I
     draft.detail.answered_at = Some(answered);
     draft.detail.talk_secs = Some(secs_between(answered, ended));
     draft.record.handled_secs = draft.detail.talk_secs;
+    draft.record.full_handled_secs = draft.detail.talk_secs;
+    draft.record.hold_secs = Some(0);
     draft.detail.release_party = Some(match random::chance(rng, 0.5) {
         true => ReleaseParty::Caller,
         false => ReleaseParty::Callee,

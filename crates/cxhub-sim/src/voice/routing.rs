@@ -284,11 +284,17 @@ fn ring_all(
         legs.push(leg);
     }
     debug_assert!(legs.len() > first_leg);
+    // A caller who leaves after every phone already refused (busy, declined) left from
+    // the queue, not from a ringing phone.
+    let still_ringing = legs[first_leg..]
+        .iter()
+        .any(|leg| leg.ended_at.is_none_or(|end| end >= stop));
+    let stage = match still_ringing {
+        true => AbandonStage::Ringing,
+        false => AbandonStage::Queue,
+    };
     match (abandoned, winner, answered_leg) {
-        (true, _, _) => Ok(Routed::Abandoned {
-            at: stop,
-            stage: AbandonStage::Ringing,
-        }),
+        (true, _, _) => Ok(Routed::Abandoned { at: stop, stage }),
         (false, Some((at, agent)), Some(leg)) => Ok(Routed::Answered { agent, at, leg }),
         _ => Err(stop.plus_millis(REROUTE_MS)),
     }
