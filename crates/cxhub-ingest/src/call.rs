@@ -387,7 +387,7 @@ impl State {
             false => answering_agent.clone(),
         };
         // The colleague an internal call was for: who answered, else who it rang first.
-        let internal_target = answering_agent.clone().or_else(|| {
+        let internal_target = answering_agent.or_else(|| {
             self.legs
                 .iter()
                 .filter(|it| it.ring_at.is_some())
@@ -461,10 +461,10 @@ impl State {
             contact_id,
             agent_id: agent_id.clone(),
             first_assignee_id: match placed {
-                true => caller_agent.clone(),
+                true => caller_agent,
                 false => first_answering.and_then(|it| it.agent_id.clone()),
             },
-            closed_assignee_id: agent_id.clone().filter(|_| placed || answered_at.is_some()),
+            closed_assignee_id: agent_id.filter(|_| placed || answered_at.is_some()),
             ended_at,
             handled_secs,
             full_handled_secs: handled_secs.map(|handled| handled + wrap_up_secs.unwrap_or(0)),

@@ -269,6 +269,8 @@ async fn a_walk_over_100k_simulated_calls_returns_each_once() {
             "26",
             "--start",
             "2026-01-05",
+            // The walk is what is tested here; the event path is the other test's.
+            "--bulk",
         ],
     );
     ok(&output);
@@ -312,4 +314,136 @@ async fn a_walk_over_100k_simulated_calls_returns_each_once() {
         }
     }
     assert_eq!(seen.len(), simulated, "{pages} pages");
+}
+
+/// Batch `n` of the kill test: 50 calls of four events each, every id unique to it.
+fn kill_batch(n: usize) -> Value {
+    let mut events = Vec::new();
+    for call in 0..50 {
+        let id = format!("k{n}-{call}");
+        let at = |secs: u32| format!("2026-11-20T09:{:02}:{:02}Z", secs / 60, secs % 60);
+        events.extend([
+            serde_json::json!({"id": format!("{id}-1"), "type": "call.started", "at": at(0), "call_id": id,
+                "direction": "inbound", "from": "+84901234567", "queue_id": "q-sales"}),
+            serde_json::json!({"id": format!("{id}-2"), "type": "call.leg_ringing", "at": at(4), "call_id": id,
+                "leg_id": "l-1", "target": "101", "agent_id": "u-7"}),
+            serde_json::json!({"id": format!("{id}-3"), "type": "call.leg_answered", "at": at(9), "call_id": id,
+                "leg_id": "l-1"}),
+            serde_json::json!({"id": format!("{id}-4"), "type": "call.ended", "at": at(189), "call_id": id,
+                "hangup_by": "caller"}),
+        ]);
+    }
+    Value::Array(events)
+}
+
+/// Every event the server acknowledged is there after it is killed mid-ingest
+/// (SIGKILL: no shutdown, no flush), and a batch it did not acknowledge is either
+/// wholly there or wholly absent.
+#[tokio::test]
+async fn acknowledged_events_survive_a_kill_during_ingest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cxhub.db");
+    ok(&cxhub(&db, &["tenant", "create", "acme"]));
+    let token = ok(&cxhub(
+        &db,
+        &["token", "create", "--tenant", "acme", "--role", "admin"],
+    ))
+    .trim()
+    .to_owned();
+    let mut server = Server::start(&db);
+    let base = server.base.clone();
+    // Four clients post batches back to back until the server dies under them.
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut clients = Vec::new();
+    for _ in 0..4 {
+        let (base, token, next) = (base.clone(), token.clone(), next.clone());
+        clients.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut acked = Vec::new();
+            loop {
+                let n = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let sent = client
+                    .post(format!("{base}/v1/events"))
+                    .bearer_auth(&token)
+                    .json(&kill_batch(n))
+                    .send()
+                    .await;
+                let Ok(response) = sent else { return acked };
+                if response.status() != 200 {
+                    return acked;
+                }
+                let Ok(report) = response.json::<Value>().await else {
+                    return acked;
+                };
+                assert_eq!(report["accepted"], 200, "{report}");
+                acked.push(n);
+            }
+        }));
+    }
+    // Let them get going, then kill the server while batches are in flight.
+    while next.load(std::sync::atomic::Ordering::SeqCst) < 24 {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    let mut acked = Vec::new();
+    for client in clients {
+        acked.extend(client.await.unwrap());
+    }
+    let sent = next.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        acked.len() >= 16,
+        "only {} batches acknowledged",
+        acked.len()
+    );
+    assert!(sent > acked.len(), "no batch was in flight at the kill");
+
+    let server = Server::start(&db);
+    for n in 0..sent {
+        let mut stored = Vec::new();
+        for call in [0, 49] {
+            let (status, events) = get(
+                &server.base,
+                &token,
+                &format!("/v1/events?call_id=k{n}-{call}"),
+            )
+            .await;
+            assert_eq!(status, 200, "{events}");
+            stored.push(events.as_array().unwrap().len());
+        }
+        match acked.contains(&n) {
+            true => assert_eq!(stored, [4, 4], "acknowledged batch {n} lost events"),
+            false => assert!(
+                stored == [0, 0] || stored == [4, 4],
+                "batch {n} was half stored: {stored:?}"
+            ),
+        }
+    }
+    // And the records folded from the acknowledged events are there, once each.
+    let mut seen = HashSet::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(cursor) => format!("/v1/calls?limit=500&cursor={cursor}"),
+            None => "/v1/calls?limit=500".to_owned(),
+        };
+        let (status, page) = get(&server.base, &token, &path).await;
+        assert_eq!(status, 200, "{page}");
+        for call in page["data"].as_array().unwrap() {
+            assert_eq!(call["status"], "ended");
+            assert!(seen.insert(call["external_id"].as_str().unwrap().to_owned()));
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    for n in &acked {
+        for call in 0..50 {
+            assert!(
+                seen.contains(&format!("k{n}-{call}")),
+                "call k{n}-{call} lost"
+            );
+        }
+    }
 }

@@ -128,6 +128,11 @@ pub async fn post_events(
     }))
 }
 
+/// Reads one wire event into what the store keeps; the errors name its bad fields.
+pub fn read_event(value: &Value) -> Result<NewEvent, Vec<FieldError>> {
+    event::parse(value).map(|event| new_event(event, value.to_string()))
+}
+
 fn new_event(event: Event, body: String) -> NewEvent {
     let named = event
         .named()
