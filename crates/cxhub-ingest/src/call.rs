@@ -329,10 +329,11 @@ impl State {
             };
         let started_at = first_at;
         let agent_answered_at = self.legs.iter().filter_map(|it| it.answered_at).min();
-        let answered_at = agent_answered_at
-            .into_iter()
-            .chain(self.system_answered_at)
-            .min();
+        // The platform's answer (an IVR) makes the call answered only if it never went
+        // on to a queue or a phone: one that did is decided by what happened there.
+        let routed_on = self.queued_at.is_some() || !self.legs.is_empty();
+        let system_answer = self.system_answered_at.filter(|_| !routed_on);
+        let answered_at = agent_answered_at.into_iter().chain(system_answer).min();
         let ended_at = self
             .ended
             .as_ref()

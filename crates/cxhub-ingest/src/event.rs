@@ -274,20 +274,31 @@ fn call_kind(fields: &mut Fields<'_>, name: &str) -> Option<CallEventKind> {
             queue_id: fields.opt_key("queue_id"),
         },
         "call.dequeued" => CallEventKind::Dequeued,
-        "call.leg_ringing" => CallEventKind::LegRinging {
-            leg_id: fields.key("leg_id")?,
-            target: fields.opt_text("target"),
-            agent_id: fields.opt_key("agent_id"),
-        },
+        "call.leg_ringing" => {
+            // Every field is read before any `?`, so each problem is reported.
+            let leg_id = fields.key("leg_id");
+            let target = fields.opt_text("target");
+            let agent_id = fields.opt_key("agent_id");
+            CallEventKind::LegRinging {
+                leg_id: leg_id?,
+                target,
+                agent_id,
+            }
+        }
         "call.leg_answered" => CallEventKind::LegAnswered {
             leg_id: fields.key("leg_id")?,
         },
         "call.answered" => CallEventKind::Answered,
-        "call.leg_ended" => CallEventKind::LegEnded {
-            leg_id: fields.key("leg_id")?,
-            reason: fields.opt_text("reason"),
-            fail_code: fields.opt_sip_code("fail_code"),
-        },
+        "call.leg_ended" => {
+            let leg_id = fields.key("leg_id");
+            let reason = fields.opt_text("reason");
+            let fail_code = fields.opt_sip_code("fail_code");
+            CallEventKind::LegEnded {
+                leg_id: leg_id?,
+                reason,
+                fail_code,
+            }
+        }
         "call.hold" => CallEventKind::Hold,
         "call.unhold" => CallEventKind::Unhold,
         "call.transferred" => CallEventKind::Transferred {
@@ -330,24 +341,30 @@ fn conversation_kind(fields: &mut Fields<'_>, name: &str) -> Option<Conversation
             }
         }
         "conversation.message" => {
-            let sender = fields.enumerated("sender", SenderKind::parse, SenderKind::expected);
-            if !fields.object.contains_key("sender") {
+            if matches!(fields.object.get("sender"), None | Some(Value::Null)) {
                 fields.error("sender", "is required");
             }
+            let sender = fields.enumerated("sender", SenderKind::parse, SenderKind::expected);
+            let agent_given = !matches!(fields.object.get("agent_id"), None | Some(Value::Null));
             let agent_id = fields.opt_key("agent_id");
-            if sender == Some(SenderKind::Agent) && agent_id.is_none() {
+            if sender == Some(SenderKind::Agent) && !agent_given {
                 fields.error("agent_id", "is required when the sender is an agent");
             }
+            let body = fields.opt_text("body");
             ConversationEventKind::Message {
                 sender: sender?,
                 agent_id,
-                body: fields.opt_text("body"),
+                body,
             }
         }
-        "conversation.assigned" => ConversationEventKind::Assigned {
-            agent_id: fields.key("agent_id")?,
-            queue_id: fields.opt_key("queue_id"),
-        },
+        "conversation.assigned" => {
+            let agent_id = fields.key("agent_id");
+            let queue_id = fields.opt_key("queue_id");
+            ConversationEventKind::Assigned {
+                agent_id: agent_id?,
+                queue_id,
+            }
+        }
         "conversation.closed" => ConversationEventKind::Closed {
             agent_id: fields.opt_key("agent_id"),
             disposition: fields.opt_text("disposition"),

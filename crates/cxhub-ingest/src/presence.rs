@@ -24,11 +24,18 @@ pub struct PresenceEvent {
 
 /// Puts one user's events in order (time, then id) and drops repeated ids.
 pub fn canonical(events: &[PresenceEvent]) -> Vec<PresenceEvent> {
-    crate::canonical(
-        events,
-        |a, b| (a.at, &a.id).cmp(&(b.at, &b.id)),
-        |it| &it.id,
-    )
+    // Content breaks the last tie, so conflicting copies of one id keep the same one
+    // whatever order they came in.
+    let content = |it: &PresenceEvent| {
+        (
+            it.at,
+            it.id.clone(),
+            it.status.clone(),
+            it.previous_status.clone(),
+            it.reason.clone(),
+        )
+    };
+    crate::canonical(events, |a, b| content(a).cmp(&content(b)), |it| &it.id)
 }
 
 /// Folds a run of consecutive events of one user into one change each, in time order.

@@ -649,3 +649,56 @@ proptest! {
         prop_assert_eq!(fold_at(&shuffled, at(now)), ordered);
     }
 }
+
+#[test]
+fn a_missed_conversation_is_judged_by_how_long_it_waited() {
+    let missed_at = |secs: i64| {
+        fold(&[
+            event("a", 0, inbound()),
+            event("b", 0, contact("hi")),
+            event("c", secs, closed(None, None)),
+        ])
+    };
+    // Left within the first-response target: nothing was owed.
+    let quick = missed_at(45);
+    assert_eq!(status(&quick), ConversationStatus::Missed);
+    assert_eq!(quick.sla_status, Some(SlaStatus::Met));
+    // Waited past it with no reply.
+    assert_eq!(missed_at(61).sla_status, Some(SlaStatus::Breached));
+    // The wait runs from the bot's last word, like a first response.
+    let after_bot = fold(&[
+        event("a", 0, inbound()),
+        event("b", 0, contact("hi")),
+        event("c", 40, bot()),
+        event("d", 90, closed(None, None)),
+    ]);
+    assert_eq!(after_bot.sla_status, Some(SlaStatus::Met));
+    // A missed conversation is never resolved: with only a resolution target it is judged
+    // by how long it stayed open.
+    let resolution_only = |secs: i64| {
+        let mut events = vec![
+            event("a", 0, started(Direction::Inbound, Some("q-res"))),
+            event("b", 0, contact("hi")),
+        ];
+        events.push(event("c", secs, closed(None, None)));
+        fold_conversation(
+            &key("events"),
+            &key("cv-1"),
+            &events,
+            &|queue: &Key| {
+                (queue.as_str() == "q-res").then_some(SlaTargets {
+                    first_response_secs: None,
+                    resolution_secs: Some(3600),
+                })
+            },
+            at(100_000),
+        )
+        .unwrap()
+    };
+    let early = resolution_only(600);
+    assert_eq!(
+        (early.resolution_secs, early.sla_status),
+        (None, Some(SlaStatus::Met))
+    );
+    assert_eq!(resolution_only(4000).sla_status, Some(SlaStatus::Breached));
+}

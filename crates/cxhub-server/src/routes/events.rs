@@ -39,7 +39,8 @@ pub struct EventsReport {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventResult {
-    /// The event's position in the batch (its line, from 0, for NDJSON).
+    /// The event's position in the batch, from 0: its index in the JSON array, or its
+    /// line number for NDJSON (blank lines count as lines).
     pub index: usize,
     /// The event's `id`, when it had a readable one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -75,7 +76,7 @@ pub async fn post_events(
     let mut batch = Vec::new();
     // Which result each stored event answers.
     let mut slots = Vec::new();
-    for (index, item) in items.into_iter().enumerate() {
+    for (index, item) in items {
         let id = item
             .as_ref()
             .ok()
@@ -158,7 +159,8 @@ fn problem_field(err: FieldError) -> crate::problem::ProblemField {
     }
 }
 
-type Item = Result<Value, Vec<FieldError>>;
+/// An event of a batch, by its position, or why it could not be read as JSON.
+type Item = (usize, Result<Value, Vec<FieldError>>);
 
 /// The events of a body: the elements of a JSON array (or one object), or the lines of
 /// NDJSON. A line that is not JSON is one rejected event; a JSON body that is not JSON
@@ -178,19 +180,21 @@ fn split(headers: &HeaderMap, body: &[u8]) -> Result<Vec<Item>, ApiError> {
         | "application/x-jsonlines" => Ok(body
             .split(|it| *it == b'\n')
             .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
-            .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
-            .map(|line| {
-                serde_json::from_slice(line).map_err(|err| {
+            .enumerate()
+            .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
+            .map(|(index, line)| {
+                let value = serde_json::from_slice(line).map_err(|err| {
                     vec![FieldError::new("", format!("the line is not JSON: {err}"))]
-                })
+                });
+                (index, value)
             })
             .collect()),
         "application/json" => {
             let value: Value = serde_json::from_slice(body)
                 .map_err(|err| ApiError::field("body", format!("the body is not JSON: {err}")))?;
             match value {
-                Value::Array(items) => Ok(items.into_iter().map(Ok).collect()),
-                Value::Object(_) => Ok(vec![Ok(value)]),
+                Value::Array(items) => Ok(items.into_iter().map(Ok).enumerate().collect()),
+                Value::Object(_) => Ok(vec![(0, Ok(value))]),
                 _ => Err(ApiError::field(
                     "body",
                     "must be a JSON array of events (or one event object)",
@@ -222,7 +226,8 @@ pub struct StoredEventBody {
     /// Arrival order, tenant-wide.
     pub seq: i64,
     pub received_at: String,
-    /// The event exactly as it was accepted.
+    /// The event as it was accepted: the same JSON values, re-serialized (key order and
+    /// spacing are not kept).
     #[schema(value_type = Object)]
     pub event: Value,
 }

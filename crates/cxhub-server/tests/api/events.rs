@@ -368,3 +368,121 @@ async fn presence_changes_become_intervals_even_when_they_come_out_of_order() {
     let versions: Vec<&Value> = items.iter().map(|it| &it["version"]).collect();
     assert_eq!(versions, vec![&json!(2), &json!(1), &json!(2)]);
 }
+
+/// The clock rules without a new event: the sweep refolds a call whose end never came
+/// once its timeout passes, and a conversation whose target passes while it waits.
+#[tokio::test]
+async fn the_sweep_closes_a_call_that_never_ended_and_breaches_an_overdue_conversation() {
+    use cxhub_model::directory::Queue;
+    use cxhub_model::ids::Key;
+    use cxhub_model::time::{Instant, Zone};
+    use cxhub_server::projector;
+    use cxhub_server::routes::events::read_event;
+    use cxhub_store::query::{InteractionFilter, PageRequest};
+    use cxhub_store::{DirectoryBatch, NewTenant, Store};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("cxhub.db").to_str().unwrap())
+        .await
+        .unwrap();
+    let tenant = Key::parse("acme").unwrap();
+    store
+        .create_tenant(NewTenant {
+            id: tenant.clone(),
+            name: "acme".to_owned(),
+            timezone: Zone::utc(),
+        })
+        .await
+        .unwrap();
+    let (scope, _) = store.tenant(&tenant).await.unwrap().unwrap();
+    let queue = Queue {
+        sla_first_response_secs: Some(60),
+        ..Queue::stub(Key::parse("q-chat").unwrap())
+    };
+    store
+        .upsert_directory(
+            &scope,
+            DirectoryBatch {
+                queues: vec![queue],
+                ..DirectoryBatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    // Recent events, so nothing is overdue yet when they arrive.
+    let now = Instant::now();
+    let at = |secs: i64| now.plus_secs(secs).to_rfc3339();
+    let events = [
+        json!({"id":"s1","type":"call.started","at":at(-20),"call_id":"open-call"}),
+        json!({"id":"s2","type":"call.leg_ringing","at":at(-18),"call_id":"open-call","leg_id":"l","agent_id":"u-1"}),
+        json!({"id":"s3","type":"call.leg_answered","at":at(-15),"call_id":"open-call","leg_id":"l"}),
+        json!({"id":"s4","type":"conversation.started","at":at(-10),"conversation_id":"waiting","channel":"chat","queue_id":"q-chat"}),
+        json!({"id":"s5","type":"conversation.message","at":at(-10),"conversation_id":"waiting","sender":"contact"}),
+    ];
+    let batch = events.iter().map(|it| read_event(it).unwrap()).collect();
+    store
+        .ingest_events(&scope, batch, projector::shared())
+        .await
+        .unwrap();
+    let records = async || {
+        let page = store
+            .list_interactions(
+                &scope,
+                InteractionFilter::default(),
+                PageRequest::after(None, 10),
+            )
+            .await
+            .unwrap();
+        let find = |id: &str| {
+            page.items
+                .iter()
+                .find(|it| it.external_id.as_str() == id)
+                .unwrap()
+                .clone()
+        };
+        (find("open-call"), find("waiting"))
+    };
+    let (call, chat) = records().await;
+    assert_eq!((call.ended_at, call.version), (None, 1));
+    assert_eq!(chat.sla_status.map(|it| it.as_str()), Some("pending"));
+
+    // Nothing is due yet.
+    assert_eq!(store.refold_due(now, projector::shared()).await.unwrap(), 0);
+    // A minute later the chat's first-response target has passed.
+    let changed = store
+        .refold_due(now.plus_secs(61), projector::shared())
+        .await
+        .unwrap();
+    assert_eq!(changed, 1);
+    let (call, chat) = records().await;
+    assert_eq!(
+        (chat.sla_status.map(|it| it.as_str()), chat.version),
+        (Some("breached"), 2)
+    );
+    assert_eq!(call.ended_at, None);
+    // Four hours after its last event, the call is closed by the timeout rule.
+    let changed = store
+        .refold_due(now.plus_secs(4 * 3600 + 5), projector::shared())
+        .await
+        .unwrap();
+    assert_eq!(changed, 1);
+    let (call, _) = records().await;
+    let detail = call.call.as_ref().unwrap();
+    assert_eq!(
+        (
+            call.status.as_str(),
+            detail.release_party.map(|it| it.as_str()),
+            detail.bye_reason.as_deref(),
+            call.version
+        ),
+        ("ended", Some("system"), Some("timeout"), 2)
+    );
+    // Nothing more is due.
+    assert_eq!(
+        store
+            .refold_due(now.plus_secs(9 * 3600), projector::shared())
+            .await
+            .unwrap(),
+        0
+    );
+}
