@@ -155,6 +155,27 @@ impl Contact {
     }
 }
 
+/// A phone extension of the PBX: a ring target, and the number an agent's calls carry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extension {
+    /// The extension number (`101`).
+    pub id: Key,
+    /// The user it belongs to, if known.
+    pub user_id: Option<Key>,
+    pub name: Option<String>,
+}
+
+impl Extension {
+    /// An extension known by its number only, as events create it on first sight.
+    pub fn stub(id: Key) -> Extension {
+        Extension {
+            id,
+            user_id: None,
+            name: None,
+        }
+    }
+}
+
 /// A label for tickets and contacts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tag {

@@ -110,6 +110,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/contacts/{id}", get(directory::get_contact))
         .route(
+            "/v1/extensions",
+            get(directory::list_extensions).post(directory::upsert_extensions),
+        )
+        .route("/v1/extensions/{id}", get(directory::get_extension))
+        .route(
             "/v1/tags",
             get(directory::list_tags).post(directory::upsert_tags),
         )

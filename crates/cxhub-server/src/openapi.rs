@@ -5,8 +5,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::dto::directory::{
-    AttributeBody, CategoryBody, ContactBody, PlatformIdBody, PresenceStatusBody, QueueBody,
-    TagBody, UserBody,
+    AttributeBody, CategoryBody, ContactBody, ExtensionBody, PlatformIdBody, PresenceStatusBody,
+    QueueBody, TagBody, UserBody,
 };
 use crate::dto::interaction::{CallBody, InteractionBody, LegBody, MessageBody, PartyBody};
 use crate::dto::presence::PresenceBody;
@@ -29,6 +29,7 @@ use crate::routes::{directory, events, presence, records, tenant, tickets};
         directory::list_queues, directory::get_queue, directory::upsert_queues,
         directory::list_contacts, directory::get_contact, directory::upsert_contacts,
         directory::list_tags, directory::get_tag, directory::upsert_tags,
+        directory::list_extensions, directory::get_extension, directory::upsert_extensions,
         directory::list_categories, directory::get_category, directory::upsert_categories,
         directory::list_attributes, directory::get_attribute, directory::upsert_attributes,
         directory::list_presence_statuses, directory::get_presence_status, directory::upsert_presence_statuses,
@@ -36,7 +37,7 @@ use crate::routes::{directory, events, presence, records, tenant, tickets};
     ),
     components(schemas(
         InteractionBody, CallBody, PartyBody, LegBody, MessageBody, PresenceBody, TicketBody, CustomFieldBody,
-        UserBody, QueueBody, ContactBody, PlatformIdBody, TagBody, CategoryBody, AttributeBody, PresenceStatusBody,
+        UserBody, QueueBody, ContactBody, PlatformIdBody, TagBody, ExtensionBody, CategoryBody, AttributeBody, PresenceStatusBody,
         UpsertReport, UpsertResult, DirectoryReport, Problem, ProblemField,
         events::EventsReport, events::EventResult, events::StoredEventBody,
         tenant::TenantBody, tenant::TenantPatch, tenant::TokenBody, tenant::NewToken,

@@ -16,7 +16,7 @@ pub mod sqlite;
 pub mod tokens;
 
 use cxhub_model::directory::{
-    Attribute, Category, Contact, PresenceStatus, Queue, Tag, Tenant, User,
+    Attribute, Category, Contact, Extension, PresenceStatus, Queue, Tag, Tenant, User,
 };
 use cxhub_model::error::FieldError;
 use cxhub_model::ids::{Key, RecordId};
@@ -425,6 +425,7 @@ pub struct DirectoryBatch {
     pub categories: Vec<Category>,
     pub attributes: Vec<Attribute>,
     pub presence_statuses: Vec<PresenceStatus>,
+    pub extensions: Vec<Extension>,
 }
 
 /// Keys to look up, by directory kind.
@@ -448,6 +449,7 @@ pub enum DirectoryKind {
     Categories,
     Attributes,
     PresenceStatuses,
+    Extensions,
 }
 
 /// A page request over a directory kind, in key order.
@@ -470,5 +472,6 @@ pub struct DirectoryPage {
     pub categories: Vec<Category>,
     pub attributes: Vec<Attribute>,
     pub presence_statuses: Vec<PresenceStatus>,
+    pub extensions: Vec<Extension>,
     pub next: Option<String>,
 }

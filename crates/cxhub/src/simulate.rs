@@ -74,6 +74,7 @@ pub async fn run(store: &Store, args: Args) -> anyhow::Result<()> {
         categories: directory.categories.clone(),
         attributes: directory.attributes.clone(),
         presence_statuses: directory.presence_statuses.clone(),
+        extensions: Vec::new(),
     };
     store.upsert_directory(&scope, batch).await?;
 

@@ -2,7 +2,8 @@
 //! attributes and presence statuses.
 
 use cxhub_model::directory::{
-    Attribute, AttributeType, Category, Contact, PlatformIdentity, PresenceStatus, Queue, Tag, User,
+    Attribute, AttributeType, Category, Contact, Extension, PlatformIdentity, PresenceStatus,
+    Queue, Tag, User,
 };
 use cxhub_model::error::FieldError;
 use serde::{Deserialize, Serialize};
@@ -202,6 +203,35 @@ impl ContactBody {
             created_at: rfc3339(contact.created_at),
             updated_at: rfc3339(contact.updated_at),
             deleted_at: rfc3339(contact.deleted_at),
+        }
+    }
+}
+
+/// A PBX extension: events create one (number only) when they name it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExtensionBody {
+    /// The extension number.
+    pub id: String,
+    /// The user it belongs to.
+    pub user_id: Option<String>,
+    pub name: Option<String>,
+}
+
+impl ExtensionBody {
+    pub fn into_model(self) -> Result<Extension, FieldError> {
+        Ok(Extension {
+            id: key("id", &self.id)?,
+            user_id: opt_key("user_id", self.user_id.as_deref())?,
+            name: self.name,
+        })
+    }
+
+    pub fn from_model(extension: &Extension) -> ExtensionBody {
+        ExtensionBody {
+            id: extension.id.as_str().to_owned(),
+            user_id: extension.user_id.as_ref().map(|it| it.as_str().to_owned()),
+            name: extension.name.clone(),
         }
     }
 }

@@ -14,7 +14,8 @@ use utoipa::IntoParams;
 use crate::AppState;
 use crate::cursor;
 use crate::dto::directory::{
-    AttributeBody, CategoryBody, ContactBody, PresenceStatusBody, QueueBody, TagBody, UserBody,
+    AttributeBody, CategoryBody, ContactBody, ExtensionBody, PresenceStatusBody, QueueBody,
+    TagBody, UserBody,
 };
 use crate::dto::{DirectoryReport, List};
 use crate::input::{Checker, decode_query};
@@ -130,6 +131,7 @@ entry!(UserBody, Users, "users", users);
 entry!(QueueBody, Queues, "queues", queues);
 entry!(ContactBody, Contacts, "contacts", contacts);
 entry!(TagBody, Tags, "tags", tags);
+entry!(ExtensionBody, Extensions, "extensions", extensions);
 entry!(CategoryBody, Categories, "categories", categories);
 entry!(AttributeBody, Attributes, "attributes", attributes);
 entry!(
@@ -206,6 +208,15 @@ handlers!(
     list_contacts,
     get_contact,
     upsert_contacts
+);
+handlers!(
+    ExtensionBody,
+    "/v1/extensions",
+    "/v1/extensions/{id}",
+    "extensions",
+    list_extensions,
+    get_extension,
+    upsert_extensions
 );
 handlers!(
     TagBody,

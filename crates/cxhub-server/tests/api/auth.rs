@@ -16,6 +16,8 @@ const READ_PATHS: &[&str] = &[
     "/v1/categories",
     "/v1/attributes",
     "/v1/presence-statuses",
+    "/v1/extensions",
+    "/v1/events?call_id=c-1",
     "/v1/tenant",
 ];
 

@@ -118,7 +118,7 @@ async fn the_fold_derives_the_call_and_its_leg() {
         (&json!("answered"), &json!(5), &json!("101"))
     );
     // The agent, queue and extension it named exist now, as stubs.
-    for path in ["/v1/users/u-7", "/v1/queues/q-sales"] {
+    for path in ["/v1/users/u-7", "/v1/queues/q-sales", "/v1/extensions/101"] {
         let (status, body) = app.get(&app.acme.read, path).await;
         assert_eq!(status, 200, "{path}: {body}");
     }

@@ -2,7 +2,8 @@
 //! presence-status catalogue. Upserts replace the entry with the same key.
 
 use cxhub_model::directory::{
-    Attribute, AttributeType, Category, Contact, PlatformIdentity, PresenceStatus, Queue, Tag, User,
+    Attribute, AttributeType, Category, Contact, Extension, PlatformIdentity, PresenceStatus,
+    Queue, Tag, User,
 };
 use cxhub_model::ids::Key;
 use rusqlite::types::Value;
@@ -59,13 +60,26 @@ impl SqliteStore {
                 upsert_attribute(conn, tenant_pk, attribute)?;
             }
             upsert_statuses(conn, tenant_pk, &batch.presence_statuses)?;
+            for extension in &batch.extensions {
+                conn.prepare_cached(
+                    "insert into extension (tenant_pk, id, user_id, name) values (?1, ?2, ?3, ?4)
+                     on conflict (tenant_pk, id) do update set user_id = excluded.user_id, name = excluded.name",
+                )?
+                .execute(params![
+                    tenant_pk,
+                    extension.id.as_str(),
+                    extension.user_id.as_ref().map(Key::as_str),
+                    extension.name
+                ])?;
+            }
             Ok(batch.users.len()
                 + batch.queues.len()
                 + batch.contacts.len()
                 + batch.tags.len()
                 + batch.categories.len()
                 + batch.attributes.len()
-                + batch.presence_statuses.len())
+                + batch.presence_statuses.len()
+                + batch.extensions.len())
         })
         .await
     }
@@ -371,6 +385,7 @@ fn list(
             "id",
             "id, system_name, display_name, kind, position, is_default, is_archived, is_required, is_unique, group_id, created_at, updated_at",
         ),
+        DirectoryKind::Extensions => ("extension", "id", "id, user_id, name"),
         DirectoryKind::PresenceStatuses => (
             "presence_status",
             "system_name",
@@ -445,6 +460,11 @@ fn read_entry(
             updated_at: cols.at()?,
         }),
         DirectoryKind::Contacts => out.contacts.push(read_contact(id, cols)?),
+        DirectoryKind::Extensions => out.extensions.push(Extension {
+            id,
+            user_id: cols.key()?,
+            name: cols.text()?,
+        }),
         DirectoryKind::Tags => out.tags.push(Tag {
             id,
             name: cols.get()?,
@@ -534,4 +554,5 @@ fn truncate(out: &mut DirectoryPage, limit: usize) {
     out.categories.truncate(limit);
     out.attributes.truncate(limit);
     out.presence_statuses.truncate(limit);
+    out.extensions.truncate(limit);
 }
