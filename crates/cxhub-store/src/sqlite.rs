@@ -9,6 +9,7 @@
 //! - `synchronous=FULL`: a commit is on disk before the caller hears of it, so nothing
 //!   acknowledged is lost even on power loss. Batching keeps the fsync cost per row small.
 
+pub mod baseline;
 mod codec;
 mod directory;
 mod events;

@@ -663,3 +663,33 @@ fn list(
         .collect::<StoreResult<Vec<_>>>()?;
     Ok(Page { items, next })
 }
+
+/// The raw-storage baseline of the benchmark: the same rows into the same table and
+/// indexes through one prepared statement, without the idempotency lookup, the version
+/// check, the directory stubs or the writer thread. The caller owns the transaction.
+pub(crate) fn insert_raw(
+    conn: &Connection,
+    tenant_pk: i64,
+    items: &[Interaction],
+) -> StoreResult<()> {
+    let now = Instant::now();
+    let mut insert = conn.prepare_cached(&INSERT)?;
+    for it in items {
+        let mut row = values(it, now);
+        row.insert(0, Value::Integer(tenant_pk));
+        insert.execute(params_from_iter(row))?;
+        insert_children(conn, codec::record_id(conn.last_insert_rowid())?, it)?;
+    }
+    Ok(())
+}
+
+/// One page of interactions by the store's own SQL, on the caller's connection: the
+/// listing baseline of the benchmark.
+pub(crate) fn list_raw(
+    conn: &Connection,
+    tenant_pk: i64,
+    filter: &InteractionFilter,
+    page: PageRequest,
+) -> StoreResult<Page<Interaction>> {
+    list(conn, tenant_pk, filter, page)
+}
