@@ -42,6 +42,9 @@ const MIGRATIONS: &[&str] = &[
 /// more connections would only hold more page cache.
 const READERS: usize = 4;
 
+/// Page cache of each read connection, in KiB (the writer keeps 64 MiB).
+const READER_CACHE_KIB: i64 = 16 * 1024;
+
 #[derive(Clone)]
 pub struct SqliteStore {
     readers: Arc<ReaderPool>,
@@ -76,10 +79,19 @@ impl SqliteStore {
         F: FnOnce(&Connection) -> StoreResult<R> + Send + 'static,
     {
         let pool = self.readers.clone();
+        // At most READERS reads at once: the others wait here, not in blocking threads
+        // each opening a connection with its own page cache.
+        let permit = pool
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|err| StoreError::Database(Box::new(err)))?;
         tokio::task::spawn_blocking(move || {
             let conn = pool.take()?;
             let result = read(&conn);
             pool.give_back(conn);
+            drop(permit);
             result
         })
         .await
@@ -320,6 +332,8 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
 struct ReaderPool {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
+    /// One per connection the pool may have open.
+    permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl ReaderPool {
@@ -327,6 +341,7 @@ impl ReaderPool {
         ReaderPool {
             path,
             idle: Mutex::new(Vec::new()),
+            permits: Arc::new(tokio::sync::Semaphore::new(READERS)),
         }
     }
 
@@ -339,6 +354,9 @@ impl ReaderPool {
             | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(&self.path, flags)?;
         configure(&conn)?;
+        // Readers keep a smaller cache: the OS page cache holds the file anyway, and
+        // each connection's cache is private memory.
+        conn.pragma_update(None, "cache_size", -READER_CACHE_KIB)?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
     }

@@ -131,6 +131,11 @@ const LEG_INSERT: &str = "insert into call_leg (interaction_id, seq, target_numb
     ring_at, answered_at, ended_at, ring_secs, status, end_reason, fail_code, trunk) \
     values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 
+/// The legs of a page's calls, by a JSON array of their ids, in leg order.
+const LEGS_OF_PAGE: &str = "select interaction_id, target_number, agent_id, added_at, ring_at, answered_at, \
+    ended_at, ring_secs, status, end_reason, fail_code, trunk from call_leg \
+    where interaction_id in (select value from json_each(?1)) order by interaction_id, seq";
+
 const LEG_SELECT: &str = "select target_number, agent_id, added_at, ring_at, answered_at, ended_at, ring_secs, \
     status, end_reason, fail_code, trunk from call_leg where interaction_id = ?1 order by seq";
 
@@ -552,22 +557,25 @@ fn with_legs(conn: &Connection, mut it: Interaction) -> StoreResult<Interaction>
     let mut stmt = conn.prepare_cached(LEG_SELECT)?;
     let mut rows = stmt.query([id.get()])?;
     while let Some(row) = rows.next()? {
-        let mut cols = Cols::new(row);
-        call.legs.push(CallLeg {
-            target_number: cols.text()?,
-            agent_id: cols.key()?,
-            added_at: cols.at()?,
-            ring_at: cols.at()?,
-            answered_at: cols.at()?,
-            ended_at: cols.at()?,
-            ring_secs: cols.secs()?,
-            status: cols.required(LegStatus::parse)?,
-            end_reason: cols.text()?,
-            fail_code: cols.get()?,
-            trunk: cols.text()?,
-        });
+        call.legs.push(read_leg(&mut Cols::new(row))?);
     }
     Ok(it)
+}
+
+fn read_leg(cols: &mut Cols<'_, '_>) -> StoreResult<CallLeg> {
+    Ok(CallLeg {
+        target_number: cols.text()?,
+        agent_id: cols.key()?,
+        added_at: cols.at()?,
+        ring_at: cols.at()?,
+        answered_at: cols.at()?,
+        ended_at: cols.at()?,
+        ring_secs: cols.secs()?,
+        status: cols.required(LegStatus::parse)?,
+        end_reason: cols.text()?,
+        fail_code: cols.get()?,
+        trunk: cols.text()?,
+    })
 }
 
 fn read_messages(conn: &Connection, id: i64) -> StoreResult<Vec<Message>> {
@@ -657,11 +665,34 @@ fn list(
         at: it.started_at.as_millis(),
         id: it.id.map_or(0, RecordId::get),
     });
-    let items = items
-        .into_iter()
-        .map(|it| with_legs(conn, it))
-        .collect::<StoreResult<Vec<_>>>()?;
+    attach_legs(conn, &mut items)?;
     Ok(Page { items, next })
+}
+
+/// Reads the legs of every call of a page in one query (not one per call).
+fn attach_legs(conn: &Connection, items: &mut [Interaction]) -> StoreResult<()> {
+    let index: std::collections::HashMap<i64, usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, it)| it.call.is_some())
+        .filter_map(|(idx, it)| it.id.map(|id| (id.get(), idx)))
+        .collect();
+    if index.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = index.keys().copied().collect();
+    let ids = serde_json::to_string(&ids).map_err(|err| StoreError::Database(Box::new(err)))?;
+    let mut stmt = conn.prepare_cached(LEGS_OF_PAGE)?;
+    let mut rows = stmt.query([ids])?;
+    while let Some(row) = rows.next()? {
+        let mut cols = Cols::new(row);
+        let id: i64 = cols.get()?;
+        let leg = read_leg(&mut cols)?;
+        if let Some(call) = index.get(&id).and_then(|idx| items[*idx].call.as_mut()) {
+            call.legs.push(leg);
+        }
+    }
+    Ok(())
 }
 
 /// The raw-storage baseline of the benchmark: the same rows into the same table and
