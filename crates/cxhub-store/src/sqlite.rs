@@ -14,6 +14,7 @@ mod codec;
 mod directory;
 mod events;
 mod interactions;
+mod listing;
 mod presence;
 mod sql;
 mod tickets;
@@ -36,6 +37,7 @@ use self::writer::{WriteCtx, Writer};
 const MIGRATIONS: &[&str] = &[
     include_str!("sqlite/migrations/0001_init.sql"),
     include_str!("sqlite/migrations/0002_events.sql"),
+    include_str!("sqlite/migrations/0003_listing.sql"),
 ];
 
 /// How many read connections to keep. Two cores serve at most a few queries at once;
@@ -49,6 +51,8 @@ const READER_CACHE_KIB: i64 = 16 * 1024;
 pub struct SqliteStore {
     readers: Arc<ReaderPool>,
     writer: Writer,
+    /// Write generations, counts and offset bookmarks (see `listing.rs`).
+    listing: Arc<listing::Listing>,
 }
 
 impl SqliteStore {
@@ -69,6 +73,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             readers: Arc::new(ReaderPool::new(path.to_owned())),
             writer,
+            listing: Arc::new(listing::Listing::default()),
         })
     }
 

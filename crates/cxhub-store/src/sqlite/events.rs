@@ -41,8 +41,11 @@ impl SqliteStore {
         events: Vec<NewEvent>,
         projector: Arc<dyn Projector>,
     ) -> StoreResult<Vec<EventOutcome>> {
-        self.write(move |ctx| ingest(ctx, tenant_pk, &events, projector.as_ref()))
-            .await
+        let done = self
+            .write(move |ctx| ingest(ctx, tenant_pk, &events, projector.as_ref()))
+            .await;
+        self.changed(tenant_pk);
+        done
     }
 
     /// Every stored event of one subject, in time order.
@@ -63,8 +66,15 @@ impl SqliteStore {
         now: Instant,
         projector: Arc<dyn Projector>,
     ) -> StoreResult<usize> {
-        self.write(move |ctx| refold_due(ctx, now, projector.as_ref()))
-            .await
+        let done = self
+            .write(move |ctx| refold_due(ctx, now, projector.as_ref()))
+            .await;
+        if let Ok((_, tenants)) = &done {
+            for tenant_pk in tenants {
+                self.changed(*tenant_pk);
+            }
+        }
+        done.map(|(changed, _)| changed)
     }
 }
 
@@ -288,7 +298,12 @@ fn read_row(row: &rusqlite::Row<'_>) -> StoreResult<StoredEvent> {
     })
 }
 
-fn refold_due(ctx: &mut WriteCtx, now: Instant, projector: &dyn Projector) -> StoreResult<usize> {
+/// Returns how many records changed, and the tenants they belong to.
+fn refold_due(
+    ctx: &mut WriteCtx,
+    now: Instant,
+    projector: &dyn Projector,
+) -> StoreResult<(usize, Vec<i64>)> {
     type Due = (
         i64,
         i64,
@@ -319,6 +334,7 @@ fn refold_due(ctx: &mut WriteCtx, now: Instant, projector: &dyn Projector) -> St
         rows.collect::<Result<_, _>>()?
     };
     let mut changed = 0;
+    let mut tenants = Vec::new();
     for (id, tenant_pk, channel, source, external_id, status, ended_at, sla_status) in due {
         let subject = Subject {
             kind: match channel.as_str() {
@@ -349,8 +365,11 @@ fn refold_due(ctx: &mut WriteCtx, now: Instant, projector: &dyn Projector) -> St
                     now,
                 )?;
                 changed += 1;
+                tenants.push(tenant_pk);
             }
         }
     }
-    Ok(changed)
+    tenants.sort_unstable();
+    tenants.dedup();
+    Ok((changed, tenants))
 }

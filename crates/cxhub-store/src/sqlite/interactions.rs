@@ -145,38 +145,97 @@ impl SqliteStore {
         tenant_pk: i64,
         batch: Vec<Interaction>,
     ) -> StoreResult<Vec<Upserted>> {
-        self.write(move |ctx| {
-            let now = Instant::now();
-            let mut out = Vec::with_capacity(batch.len());
-            for (idx, interaction) in batch.iter().enumerate() {
-                interaction
-                    .check()
-                    .map_err(|err| StoreError::Invalid(err.within(&format!("[{idx}]"))))?;
-                out.push(upsert_one(ctx, tenant_pk, interaction, now)?);
-            }
-            Ok(out)
-        })
-        .await
+        let written = self
+            .write(move |ctx| {
+                let now = Instant::now();
+                let mut out = Vec::with_capacity(batch.len());
+                for (idx, interaction) in batch.iter().enumerate() {
+                    interaction
+                        .check()
+                        .map_err(|err| StoreError::Invalid(err.within(&format!("[{idx}]"))))?;
+                    out.push(upsert_one(ctx, tenant_pk, interaction, now)?);
+                }
+                Ok(out)
+            })
+            .await;
+        // Committed (or not): either way nothing learned before it may be used after.
+        self.changed(tenant_pk);
+        written
     }
 
+    /// One page: after a keyset position, or at an offset. An offset page starts from the
+    /// nearest bookmark before it (`listing.rs`) and leaves bookmarks at its start and
+    /// its end, so walking pages in order, or asking for one page again, costs a seek.
     pub async fn list_interactions(
         &self,
         tenant_pk: i64,
         filter: InteractionFilter,
         page: PageRequest,
     ) -> StoreResult<Page<Interaction>> {
-        self.read(move |conn| list(conn, tenant_pk, &filter, page))
-            .await
+        if page.after.is_some() {
+            return self
+                .read(move |conn| list(conn, tenant_pk, &filter, page))
+                .await;
+        }
+        let listing = self.listing.clone();
+        self.read(move |conn| {
+            let shape = format!("{filter:?}/{}", page.ascending);
+            let generation = listing.generation(tenant_pk);
+            let (after, skip) = match listing.bookmark(tenant_pk, &shape, generation, page.offset) {
+                Some((at, position)) => (Some(position), page.offset - at),
+                None => (None, page.offset),
+            };
+            // One row of look-behind gives the bookmark of this page's start.
+            let behind = usize::from(skip > 0);
+            let request = PageRequest {
+                after,
+                offset: skip - behind,
+                limit: page.limit + behind,
+                ascending: page.ascending,
+            };
+            let mut found = list(conn, tenant_pk, &filter, request)?;
+            if behind == 1 && !found.items.is_empty() {
+                let before = found.items.remove(0);
+                listing.remember_bookmark(
+                    tenant_pk,
+                    &shape,
+                    generation,
+                    page.offset,
+                    position_of(&before),
+                );
+            }
+            if let Some(last) = found.items.last() {
+                let end = page.offset + found.items.len();
+                listing.remember_bookmark(tenant_pk, &shape, generation, end, position_of(last));
+            }
+            Ok(found)
+        })
+        .await
     }
 
-    /// How many interactions match `filter`.
+    /// How many interactions match `filter`; counted once per write generation.
     pub async fn count_interactions(
         &self,
         tenant_pk: i64,
         filter: InteractionFilter,
     ) -> StoreResult<u64> {
-        self.read(move |conn| conditions(tenant_pk, &filter).count(conn, "interaction"))
-            .await
+        let listing = self.listing.clone();
+        self.read(move |conn| {
+            let shape = format!("{filter:?}");
+            let generation = listing.generation(tenant_pk);
+            if let Some(count) = listing.count(tenant_pk, &shape, generation) {
+                return Ok(count);
+            }
+            let count = conditions(tenant_pk, &filter).count(conn, "interaction")?;
+            listing.remember_count(tenant_pk, &shape, generation, count);
+            Ok(count)
+        })
+        .await
+    }
+
+    /// Marks the tenant's interactions changed, after a committed write.
+    pub(crate) fn changed(&self, tenant_pk: i64) {
+        self.listing.bump(tenant_pk);
     }
 
     pub async fn interaction(
@@ -670,6 +729,13 @@ fn list(
 }
 
 /// Reads the legs of every call of a page in one query (not one per call).
+fn position_of(it: &Interaction) -> Position {
+    Position {
+        at: it.started_at.as_millis(),
+        id: it.id.map_or(0, RecordId::get),
+    }
+}
+
 fn attach_legs(conn: &Connection, items: &mut [Interaction]) -> StoreResult<()> {
     let index: std::collections::HashMap<i64, usize> = items
         .iter()
