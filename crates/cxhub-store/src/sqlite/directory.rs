@@ -340,16 +340,22 @@ pub(crate) fn ensure_status(
     Ok(())
 }
 
-/// One queue of the tenant, if it exists.
+/// One queue of the tenant, if it exists. A plain statement of its own: the general
+/// list's `in (...)` gets re-planned on every new binding.
 pub(crate) fn queue(conn: &Connection, tenant_pk: i64, id: &Key) -> StoreResult<Option<Queue>> {
-    let page = KeyPage {
-        after: None,
-        limit: 1,
-        ids: Some(vec![id.clone()]),
+    let mut stmt = conn.prepare_cached(
+        "select id, name, sla_answer_secs, sla_target_pct, sla_first_response_secs, sla_resolution_secs,
+         short_abandon_secs, created_at, updated_at from queue where tenant_pk = ?1 and id = ?2",
+    )?;
+    let mut rows = stmt.query(params![tenant_pk, id.as_str()])?;
+    let Some(row) = rows.next()? else {
+        return Ok(None);
     };
-    Ok(list(conn, tenant_pk, DirectoryKind::Queues, &page)?
-        .queues
-        .pop())
+    let mut out = DirectoryPage::default();
+    let mut cols = Cols::new(row);
+    let key = cols.required_key()?;
+    read_entry(&mut out, DirectoryKind::Queues, key, &mut cols)?;
+    Ok(out.queues.pop())
 }
 
 fn list(

@@ -1,8 +1,10 @@
 //! Raw events, and the refold of the records they belong to, in one transaction.
 
-use std::collections::{BTreeMap, HashSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+use cxhub_model::directory::Queue;
 use cxhub_model::event::SubjectKind;
 use cxhub_model::ids::Key;
 use cxhub_model::time::Instant;
@@ -125,8 +127,9 @@ fn ingest(
             .push((event.at, event.event_id.clone()));
     }
     let now = Instant::now();
+    let queues = Queues::default();
     for (subject, new) in dirty {
-        refold(ctx, tenant_pk, &subject, &new, projector, now)?;
+        refold(ctx, &queues, tenant_pk, &subject, &new, projector, now)?;
     }
     Ok(outcomes)
 }
@@ -134,6 +137,7 @@ fn ingest(
 /// Folds `subject` again after the events `new` arrived, and writes what changed.
 fn refold(
     ctx: &mut WriteCtx,
+    queues: &Queues,
     tenant_pk: i64,
     subject: &Subject,
     new: &[(Instant, Key)],
@@ -143,7 +147,15 @@ fn refold(
     match subject.kind {
         SubjectKind::Call | SubjectKind::Conversation => {
             let events = subject_events(ctx.conn(), tenant_pk, subject)?;
-            let projection = project(ctx.conn(), tenant_pk, projector, subject, &events, now);
+            let projection = project(
+                ctx.conn(),
+                queues,
+                tenant_pk,
+                projector,
+                subject,
+                &events,
+                now,
+            );
             write(ctx, tenant_pk, projection, None, now)
         }
         SubjectKind::Presence => {
@@ -164,6 +176,7 @@ fn refold(
             }
             let projection = project(
                 ctx.conn(),
+                queues,
                 tenant_pk,
                 projector,
                 subject,
@@ -175,21 +188,39 @@ fn refold(
     }
 }
 
+/// Queues read during one write job, so each is read once however many records name it.
+#[derive(Default)]
+struct Queues(RefCell<HashMap<(i64, Key), Option<Queue>>>);
+
+impl Queues {
+    fn get(&self, conn: &Connection, tenant_pk: i64, id: &Key) -> Option<Queue> {
+        if let Some(found) = self.0.borrow().get(&(tenant_pk, id.clone())) {
+            return found.clone();
+        }
+        let found = match directory::queue(conn, tenant_pk, id) {
+            Ok(found) => found,
+            Err(err) => {
+                tracing::warn!(error = %err, queue = %id, "could not read a queue's targets");
+                return None;
+            }
+        };
+        self.0
+            .borrow_mut()
+            .insert((tenant_pk, id.clone()), found.clone());
+        found
+    }
+}
+
 fn project(
     conn: &Connection,
+    queues: &Queues,
     tenant_pk: i64,
     projector: &dyn Projector,
     subject: &Subject,
     events: &[StoredEvent],
     now: Instant,
 ) -> Projection {
-    let queue = |id: &Key| match directory::queue(conn, tenant_pk, id) {
-        Ok(found) => found,
-        Err(err) => {
-            tracing::warn!(error = %err, queue = %id, "could not read a queue's targets");
-            None
-        }
-    };
+    let queue = |id: &Key| queues.get(conn, tenant_pk, id);
     projector.project(subject, events, &queue, now)
 }
 
@@ -335,6 +366,7 @@ fn refold_due(
     };
     let mut changed = 0;
     let mut tenants = Vec::new();
+    let queues = Queues::default();
     for (id, tenant_pk, channel, source, external_id, status, ended_at, sla_status) in due {
         let subject = Subject {
             kind: match channel.as_str() {
@@ -345,7 +377,15 @@ fn refold_due(
             id: Key::parse(&external_id).map_err(codec::corrupt)?,
         };
         let events = subject_events(ctx.conn(), tenant_pk, &subject)?;
-        let projection = project(ctx.conn(), tenant_pk, projector, &subject, &events, now);
+        let projection = project(
+            ctx.conn(),
+            &queues,
+            tenant_pk,
+            projector,
+            &subject,
+            &events,
+            now,
+        );
         let Projection::Interaction { record, refold_at } = projection else {
             interactions::set_refold_at(ctx.conn(), id, None)?;
             continue;

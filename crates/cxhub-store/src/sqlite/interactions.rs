@@ -113,6 +113,14 @@ static INSERT: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// The insert of a row unless its idempotency key is taken (then nothing changes).
+static INSERT_NEW: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{} on conflict (tenant_pk, source, external_id) do nothing",
+        *INSERT
+    )
+});
+
 /// The update of every column; the row's id is the last parameter.
 static UPDATE: LazyLock<String> = LazyLock::new(|| {
     let sets: Vec<String> = COLUMNS
@@ -298,7 +306,7 @@ pub(crate) fn project(
         &it.external_id,
     )?;
     it.version = existing.map_or(1, |(_, version)| version.saturating_add(1));
-    let upserted = upsert_one(ctx, tenant_pk, &it, now)?;
+    let upserted = write_one(ctx, tenant_pk, &it, now, Stored::Known(existing))?;
     set_refold_at(ctx.conn(), upserted.id.get(), refold_at)?;
     Ok(Some(upserted))
 }
@@ -309,16 +317,53 @@ pub(crate) fn set_refold_at(conn: &Connection, id: i64, at: Option<Instant>) -> 
     Ok(())
 }
 
+/// What the writer knows of a record's idempotency key before writing it.
+#[derive(Clone, Copy)]
+enum Stored {
+    /// Nothing yet: try the insert, and look the key up only if it is taken.
+    Unknown,
+    /// Looked up already: the stored id and version, if any.
+    Known(Option<(RecordId, i64)>),
+}
+
 fn upsert_one(
     ctx: &mut WriteCtx,
     tenant_pk: i64,
     it: &Interaction,
     now: Instant,
 ) -> StoreResult<Upserted> {
+    write_one(ctx, tenant_pk, it, now, Stored::Unknown)
+}
+
+fn write_one(
+    ctx: &mut WriteCtx,
+    tenant_pk: i64,
+    it: &Interaction,
+    now: Instant,
+    stored: Stored,
+) -> StoreResult<Upserted> {
     ensure_references(ctx, tenant_pk, it)?;
     let conn = ctx.conn();
-    let existing = upsert_key(conn, "interaction", tenant_pk, &it.source, &it.external_id)?;
     let mut row = values(it, now);
+    let existing = match stored {
+        Stored::Known(existing) => existing,
+        Stored::Unknown => {
+            // New records are the common case (a first load, live ingest).
+            let tenant = Value::Integer(tenant_pk);
+            let inserted = conn
+                .prepare_cached(&INSERT_NEW)?
+                .execute(params_from_iter(std::iter::once(&tenant).chain(&row)))?;
+            if inserted == 1 {
+                let id = codec::record_id(conn.last_insert_rowid())?;
+                insert_children(conn, id, it)?;
+                return Ok(Upserted {
+                    id,
+                    outcome: Outcome::Created,
+                });
+            }
+            upsert_key(conn, "interaction", tenant_pk, &it.source, &it.external_id)?
+        }
+    };
     let (id, outcome) = match existing {
         Some((id, version)) if it.version == version => {
             return Ok(Upserted {

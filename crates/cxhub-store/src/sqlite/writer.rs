@@ -1,6 +1,6 @@
 //! The single writer thread and its group commit.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::mpsc;
 
 use rusqlite::Connection;
@@ -23,9 +23,9 @@ type Job = Box<dyn FnOnce(&mut WriteCtx) -> Done + Send>;
 /// The writer's connection and what it remembers between jobs.
 pub(crate) struct WriteCtx {
     conn: Connection,
-    /// Directory keys known to exist, as (tenant, table, key). Only this thread inserts
+    /// Directory keys known to exist, by (tenant, table). Only this thread inserts
     /// directory rows and none are ever deleted, so an entry here never goes stale.
-    known: HashSet<(i64, &'static str, String)>,
+    known: HashMap<(i64, &'static str), HashSet<String>>,
 }
 
 impl WriteCtx {
@@ -41,8 +41,11 @@ impl WriteCtx {
         table: &'static str,
         key: &str,
     ) -> StoreResult<()> {
-        let entry = (tenant_pk, table, key.to_owned());
-        if self.known.contains(&entry) {
+        if self
+            .known
+            .get(&(tenant_pk, table))
+            .is_some_and(|keys| keys.contains(key))
+        {
             return Ok(());
         }
         let sql = match table {
@@ -65,7 +68,10 @@ impl WriteCtx {
         self.conn
             .prepare_cached(sql)?
             .execute(rusqlite::params![tenant_pk, key])?;
-        self.known.insert(entry);
+        self.known
+            .entry((tenant_pk, table))
+            .or_default()
+            .insert(key.to_owned());
         Ok(())
     }
 
@@ -87,7 +93,7 @@ impl Writer {
         let (jobs, queue) = mpsc::channel::<Job>();
         let ctx = WriteCtx {
             conn,
-            known: HashSet::new(),
+            known: HashMap::new(),
         };
         // The writer thread ends when every `Writer` handle is dropped (the channel closes).
         std::thread::Builder::new()
