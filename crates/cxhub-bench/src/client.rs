@@ -65,8 +65,8 @@ impl Drop for Server {
     }
 }
 
-/// Posts the events in batches of 1000, two requests in flight (one per core); returns
-/// the wall time. Every event must be accepted.
+/// Posts the events in batches of 1000, four requests in flight (as several sources
+/// would); returns the wall time. Every event must be accepted.
 pub async fn post_events(base: &str, token: &str, events: &[Value]) -> anyhow::Result<Duration> {
     let client = reqwest::Client::new();
     let batches: Vec<Vec<u8>> = events
@@ -77,7 +77,7 @@ pub async fn post_events(base: &str, token: &str, events: &[Value]) -> anyhow::R
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let started = Clock::now();
     let mut workers = Vec::new();
-    for _ in 0..2 {
+    for _ in 0..4 {
         let (client, batches, next) = (client.clone(), batches.clone(), next.clone());
         let (url, token) = (format!("{base}/v1/events"), token.to_owned());
         workers.push(tokio::spawn(async move {

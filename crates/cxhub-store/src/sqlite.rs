@@ -45,7 +45,7 @@ const MIGRATIONS: &[&str] = &[
 const READERS: usize = 4;
 
 /// Page cache of each read connection, in KiB (the writer keeps 64 MiB).
-const READER_CACHE_KIB: i64 = 16 * 1024;
+const READER_CACHE_KIB: i64 = 8 * 1024;
 
 #[derive(Clone)]
 pub struct SqliteStore {
