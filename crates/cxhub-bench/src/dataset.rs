@@ -108,14 +108,7 @@ impl Dataset {
                 break;
             }
             let day = cxhub_sim::simulate_day(&self.config, &self.directory, index);
-            let mut events: Vec<Value> = day
-                .interactions
-                .iter()
-                .flat_map(cxhub_sim::events::interaction_events)
-                .chain(cxhub_sim::events::presence_events(&day.presence))
-                .collect();
-            events.sort_by(|a, b| a["at"].as_str().cmp(&b["at"].as_str()));
-            out.extend(events);
+            out.extend(cxhub_sim::events::day_events(&day));
         }
         out.truncate(n);
         out

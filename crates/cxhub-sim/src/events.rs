@@ -24,6 +24,19 @@ pub fn interaction_events(record: &Interaction) -> Vec<Value> {
     out.items
 }
 
+/// Every event of a simulated day (its calls, conversations and presence changes), in
+/// the order a live source delivers them: by time (RFC 3339 in UTC sorts as text).
+pub fn day_events(day: &crate::Day) -> Vec<Value> {
+    let mut events: Vec<Value> = day
+        .interactions
+        .iter()
+        .flat_map(interaction_events)
+        .chain(presence_events(&day.presence))
+        .collect();
+    events.sort_by(|a, b| a["at"].as_str().cmp(&b["at"].as_str()));
+    events
+}
+
 /// One `presence.changed` per change.
 pub fn presence_events(changes: &[PresenceChange]) -> Vec<Value> {
     changes

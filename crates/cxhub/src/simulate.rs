@@ -162,14 +162,7 @@ impl Totals {
     /// Sends the day as events, in time order, through the event path.
     async fn send(&mut self, store: &Store, scope: &TenantScope, day: Day) -> anyhow::Result<()> {
         self.count(&day);
-        let mut events: Vec<serde_json::Value> = day
-            .interactions
-            .iter()
-            .flat_map(cxhub_sim::events::interaction_events)
-            .chain(cxhub_sim::events::presence_events(&day.presence))
-            .collect();
-        // As a live source would deliver them: by time (RFC 3339 UTC sorts as text).
-        events.sort_by(|a, b| a["at"].as_str().cmp(&b["at"].as_str()));
+        let events = cxhub_sim::events::day_events(&day);
         self.events += events.len();
         let projector = cxhub_server::projector::shared();
         for chunk in events.chunks(BATCH) {
