@@ -186,12 +186,9 @@ fn query_map(query: Option<&str>) -> HashMap<String, String> {
         .collect()
 }
 
-/// The zone `selectedDate` is read in: `x-client-timezone`, else the tenant's.
-async fn client_zone(
-    state: &AppState,
-    scope: &TenantScope,
-    headers: &HeaderMap,
-) -> Result<Zone, KlinkError> {
+/// The zone `selectedDate` is read in: `x-client-timezone`, else the tenant's (read with
+/// the token, so no extra query).
+fn client_zone(scope: &TenantScope, headers: &HeaderMap) -> Result<Zone, KlinkError> {
     let header =
         match headers.get("x-client-timezone") {
             None => None,
@@ -202,10 +199,7 @@ async fn client_zone(
     if header.is_some_and(|it| !it.trim().is_empty()) {
         return Ok(params::zone(header, &Zone::utc())?);
     }
-    match state.store.tenant(&scope.id).await? {
-        Some((_, tenant)) => Ok(tenant.timezone),
-        None => Ok(Zone::utc()),
-    }
+    Ok(scope.zone.clone())
 }
 
 fn range(
@@ -306,7 +300,7 @@ async fn cx_logs(
     RawQuery(query): RawQuery,
 ) -> Result<Json<CxLogsResponse>, KlinkError> {
     let query = query_map(query.as_deref());
-    let zone = client_zone(&state, &scope, &headers).await?;
+    let zone = client_zone(&scope, &headers)?;
     let (from, to) = range(&query, &zone)?;
     let paging = paging(&query)?;
     let filter = InteractionFilter {
@@ -393,7 +387,7 @@ async fn presence_log(
     let paging = paging(&query)?;
     let user_id = optional_key(&query, "userId")?;
     let (from, to) = match query.contains_key("selectedDate") {
-        true => range(&query, &client_zone(&state, &scope, &headers).await?)?,
+        true => range(&query, &client_zone(&scope, &headers)?)?,
         false => (None, None),
     };
     let filter = PresenceFilter {

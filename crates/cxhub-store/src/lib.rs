@@ -62,6 +62,8 @@ pub struct TenantScope {
     /// The store's internal key of the tenant.
     pub pk: i64,
     pub id: Key,
+    /// The tenant's zone, read with the token: the default for local date-times.
+    pub zone: Zone,
 }
 
 /// What an upsert did with one record of a batch.

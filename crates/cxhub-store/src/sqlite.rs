@@ -174,7 +174,12 @@ impl SqliteStore {
                 timezone: Zone::parse(&timezone).map_err(codec::corrupt)?,
                 created_at: codec::instant(created_at)?,
             };
-            Ok(Some((TenantScope { pk, id }, tenant)))
+            let scope = TenantScope {
+                pk,
+                id,
+                zone: tenant.timezone.clone(),
+            };
+            Ok(Some((scope, tenant)))
         })
         .await
     }
@@ -284,18 +289,25 @@ impl SqliteStore {
     pub async fn authenticate(&self, hash: [u8; 32]) -> StoreResult<Option<Grant>> {
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(
-                "select t.id, t.role, n.pk, n.id from api_token t join tenant n on n.pk = t.tenant_pk
+                "select t.id, t.role, n.pk, n.id, n.timezone from api_token t join tenant n on n.pk = t.tenant_pk
                  where t.hash = ?1 and t.revoked_at is null",
             )?;
             let row = stmt
                 .query_row([hash.as_slice()], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?, row.get::<_, String>(3)?))
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, i64>(2)?,
+                        row.get::<_, String>(3)?,
+                        row.get::<_, String>(4)?,
+                    ))
                 })
                 .optional()?;
-            let Some((token_id, role, pk, tenant)) = row else { return Ok(None) };
+            let Some((token_id, role, pk, tenant, zone)) = row else { return Ok(None) };
             let role = Role::parse(&role).ok_or_else(|| codec::corrupt(format!("role {role}")))?;
             let id = Key::parse(&tenant).map_err(codec::corrupt)?;
-            Ok(Some(Grant { scope: TenantScope { pk, id }, role, token_id }))
+            let zone = Zone::parse(&zone).map_err(codec::corrupt)?;
+            Ok(Some(Grant { scope: TenantScope { pk, id, zone }, role, token_id }))
         })
         .await
     }

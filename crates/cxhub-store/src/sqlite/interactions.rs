@@ -228,12 +228,13 @@ impl SqliteStore {
         filter: InteractionFilter,
     ) -> StoreResult<u64> {
         let listing = self.listing.clone();
+        let shape = format!("{filter:?}");
+        let generation = listing.generation(tenant_pk);
+        // A known count needs no connection at all.
+        if let Some(count) = listing.count(tenant_pk, &shape, generation) {
+            return Ok(count);
+        }
         self.read(move |conn| {
-            let shape = format!("{filter:?}");
-            let generation = listing.generation(tenant_pk);
-            if let Some(count) = listing.count(tenant_pk, &shape, generation) {
-                return Ok(count);
-            }
             let count = conditions(tenant_pk, &filter).count(conn, "interaction")?;
             listing.remember_count(tenant_pk, &shape, generation, count);
             Ok(count)
