@@ -299,16 +299,27 @@ pub(crate) fn project(
         tracing::warn!(source = %it.source, id = %it.external_id, error = %err, "a folded record failed its checks");
         return Ok(None);
     }
-    let existing = upsert_key(
-        ctx.conn(),
-        "interaction",
-        tenant_pk,
-        &it.source,
-        &it.external_id,
-    )?;
+    let stored: Option<(i64, i64, Option<i64>)> = ctx
+        .conn()
+        .prepare_cached(
+            "select id, version, refold_at from interaction where tenant_pk = ?1 and source = ?2
+             and external_id = ?3",
+        )?
+        .query_row(
+            params![tenant_pk, it.source.as_str(), it.external_id.as_str()],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .optional()?;
+    let existing = stored
+        .map(|(id, version, _)| codec::record_id(id).map(|id| (id, version)))
+        .transpose()?;
     it.version = existing.map_or(1, |(_, version)| version.saturating_add(1));
     let upserted = write_one(ctx, tenant_pk, &it, now, Stored::Known(existing))?;
-    set_refold_at(ctx.conn(), upserted.id.get(), refold_at)?;
+    // A new row starts with none; a stored one keeps its own unless it changed.
+    let before = stored.and_then(|(_, _, at)| at);
+    if refold_at.map(Instant::as_millis) != before {
+        set_refold_at(ctx.conn(), upserted.id.get(), refold_at)?;
+    }
     Ok(Some(upserted))
 }
 
