@@ -395,9 +395,23 @@ fn write_one(
                 .execute(params_from_iter(row))?;
             conn.prepare_cached("delete from call_leg where interaction_id = ?1")?
                 .execute([id.get()])?;
-            conn.prepare_cached("delete from message where interaction_id = ?1")?
-                .execute([id.get()])?;
-            (id, Outcome::Updated)
+            // A conversation's messages mostly only grow: the stored ones that are still
+            // its first messages stay, and only the rest is written.
+            let stored = read_messages(conn, id.get())?;
+            let kept = match it.messages.get(..stored.len()) {
+                Some(prefix) if prefix == stored.as_slice() => stored.len(),
+                _ => {
+                    conn.prepare_cached("delete from message where interaction_id = ?1")?
+                        .execute([id.get()])?;
+                    0
+                }
+            };
+            insert_legs(conn, id, it)?;
+            insert_messages(conn, id, it, kept)?;
+            return Ok(Upserted {
+                id,
+                outcome: Outcome::Updated,
+            });
         }
         None => {
             row.insert(0, Value::Integer(tenant_pk));
@@ -445,6 +459,11 @@ fn ensure_references(ctx: &mut WriteCtx, tenant_pk: i64, it: &Interaction) -> St
 }
 
 fn insert_children(conn: &Connection, id: RecordId, it: &Interaction) -> StoreResult<()> {
+    insert_legs(conn, id, it)?;
+    insert_messages(conn, id, it, 0)
+}
+
+fn insert_legs(conn: &Connection, id: RecordId, it: &Interaction) -> StoreResult<()> {
     if let Some(call) = &it.call {
         let mut stmt = conn.prepare_cached(LEG_INSERT)?;
         for (seq, leg) in call.legs.iter().enumerate() {
@@ -465,10 +484,20 @@ fn insert_children(conn: &Connection, id: RecordId, it: &Interaction) -> StoreRe
             ])?;
         }
     }
+    Ok(())
+}
+
+/// Inserts the messages from index `from` on (the ones before are stored already).
+fn insert_messages(
+    conn: &Connection,
+    id: RecordId,
+    it: &Interaction,
+    from: usize,
+) -> StoreResult<()> {
     let mut stmt = conn.prepare_cached(
         "insert into message (interaction_id, seq, at, sender, agent_id, body) values (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    for (seq, message) in it.messages.iter().enumerate() {
+    for (seq, message) in it.messages.iter().enumerate().skip(from) {
         stmt.execute(params![
             id.get(),
             seq as i64,
