@@ -5,7 +5,7 @@
 //! what events do not carry (labels, analysis status) is not in the folded record.
 
 use cxhub_model::call::CallDetail;
-use cxhub_model::interaction::{Interaction, InteractionStatus, SenderKind};
+use cxhub_model::interaction::{ConversationStatus, Interaction, InteractionStatus, SenderKind};
 use cxhub_model::presence::PresenceChange;
 use cxhub_model::time::Instant;
 use serde_json::{Map, Value, json};
@@ -299,7 +299,10 @@ fn conversation_events(out: &mut Events<'_>, record: &Interaction) {
             ],
         );
     }
-    let closed = matches!(record.status, InteractionStatus::Conversation(status) if status.as_str() == "closed" || status.as_str() == "missed");
+    let closed = matches!(
+        record.status,
+        InteractionStatus::Conversation(ConversationStatus::Closed | ConversationStatus::Missed)
+    );
     let Some(closed_at) = record.closed_at.or(record.ended_at).filter(|_| closed) else {
         return;
     };

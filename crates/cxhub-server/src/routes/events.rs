@@ -47,7 +47,7 @@ pub struct EventResult {
     pub id: Option<String>,
     /// `accepted` (new: stored and folded), `duplicate` (its source and id were seen
     /// before; nothing changed) or `rejected` (not stored; see `errors`).
-    pub status: String,
+    pub status: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<crate::problem::ProblemField>,
 }
@@ -89,17 +89,18 @@ pub async fn post_events(
             Ok((event, body)) => {
                 slots.push(results.len());
                 batch.push(new_event(event, body));
+                // Answered once the store says what became of it.
                 results.push(EventResult {
                     index,
                     id,
-                    status: String::new(),
+                    status: "",
                     errors: Vec::new(),
                 });
             }
             Err(errors) => results.push(EventResult {
                 index,
                 id,
-                status: "rejected".to_owned(),
+                status: "rejected",
                 errors: errors.into_iter().map(problem_field).collect(),
             }),
         }
@@ -117,8 +118,7 @@ pub async fn post_events(
         results[slot].status = match outcome {
             EventOutcome::Accepted => "accepted",
             EventOutcome::Duplicate => "duplicate",
-        }
-        .to_owned();
+        };
     }
     let count = |status: &str| results.iter().filter(|it| it.status == status).count();
     Ok(Json(EventsReport {

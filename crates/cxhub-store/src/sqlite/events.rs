@@ -146,16 +146,7 @@ fn refold(
 ) -> StoreResult<()> {
     match subject.kind {
         SubjectKind::Call | SubjectKind::Conversation => {
-            let events = subject_events(ctx.conn(), tenant_pk, subject)?;
-            let projection = project(
-                ctx.conn(),
-                queues,
-                tenant_pk,
-                projector,
-                subject,
-                &events,
-                now,
-            );
+            let projection = fold_whole(ctx.conn(), queues, tenant_pk, projector, subject, now)?;
             write(ctx, tenant_pk, projection, None, now)
         }
         SubjectKind::Presence => {
@@ -209,6 +200,21 @@ impl Queues {
             .insert((tenant_pk, id.clone()), found.clone());
         found
     }
+}
+
+/// Folds a call or a conversation from every one of its stored events.
+fn fold_whole(
+    conn: &Connection,
+    queues: &Queues,
+    tenant_pk: i64,
+    projector: &dyn Projector,
+    subject: &Subject,
+    now: Instant,
+) -> StoreResult<Projection> {
+    let events = subject_events(conn, tenant_pk, subject)?;
+    Ok(project(
+        conn, queues, tenant_pk, projector, subject, &events, now,
+    ))
 }
 
 fn project(
@@ -376,16 +382,7 @@ fn refold_due(
             source: Key::parse(&source).map_err(codec::corrupt)?,
             id: Key::parse(&external_id).map_err(codec::corrupt)?,
         };
-        let events = subject_events(ctx.conn(), tenant_pk, &subject)?;
-        let projection = project(
-            ctx.conn(),
-            &queues,
-            tenant_pk,
-            projector,
-            &subject,
-            &events,
-            now,
-        );
+        let projection = fold_whole(ctx.conn(), &queues, tenant_pk, projector, &subject, now)?;
         let Projection::Interaction { record, refold_at } = projection else {
             interactions::set_refold_at(ctx.conn(), id, None)?;
             continue;
