@@ -9,11 +9,16 @@ use super::interactions;
 use crate::StoreResult;
 use crate::query::{InteractionFilter, Page, PageRequest};
 
-/// Opens a database file with the pragmas the store uses (WAL, `synchronous=FULL`).
+/// Opens a database file with the settings the store uses (WAL, `synchronous=FULL`, QPSG).
 pub fn open(path: &std::path::Path) -> StoreResult<Connection> {
     let conn = Connection::open(path)?;
     conn.execute_batch(
         "pragma journal_mode = wal; pragma synchronous = full; pragma foreign_keys = on;",
+    )?;
+    // As the store's connections: cached statements are not planned again on each use.
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
     )?;
     Ok(conn)
 }
