@@ -1,7 +1,8 @@
 //! The store's [`Projector`], built on `cxhub-ingest`'s folds.
 //!
 //! The store hands over a subject's stored events; each body is read again with the
-//! same parser that accepted it, and the subject's fold computes its record.
+//! same parser that accepted it (once while the store keeps the subject in memory: the
+//! parsed events are the projector's memo), and the subject's fold computes its record.
 
 use std::sync::{Arc, LazyLock};
 
@@ -14,7 +15,7 @@ use cxhub_model::event::SubjectKind;
 use cxhub_model::ids::Key;
 use cxhub_model::interaction::{Interaction, SlaStatus};
 use cxhub_model::time::Instant;
-use cxhub_store::events::{Projection, Projector, StoredEvent, Subject};
+use cxhub_store::events::{Memo, Projection, Projector, StoredEvent, Subject};
 
 /// How often the server looks for records whose clock-based rules are due.
 pub const SWEEP_EVERY_SECS: u64 = 30;
@@ -42,13 +43,14 @@ impl Projector for Folds {
         &self,
         subject: &Subject,
         events: &[StoredEvent],
+        memo: &mut Memo,
         queue: &dyn Fn(&Key) -> Option<Queue>,
         now: Instant,
     ) -> Projection {
-        let events: Vec<Event> = events.iter().filter_map(read).collect();
+        let events = Parsed::of(memo).read(events);
         match subject.kind {
             SubjectKind::Call => {
-                let calls: Vec<_> = events.iter().filter_map(Event::as_call).collect();
+                let calls: Vec<_> = events.iter().filter_map(|it| it.as_call()).collect();
                 match fold_call(&subject.source, &subject.id, &calls, now, self.config) {
                     Some(mut record) => {
                         let targets =
@@ -68,7 +70,10 @@ impl Projector for Folds {
                 }
             }
             SubjectKind::Conversation => {
-                let items: Vec<_> = events.iter().filter_map(Event::as_conversation).collect();
+                let items: Vec<_> = events
+                    .iter()
+                    .filter_map(|it| it.as_conversation())
+                    .collect();
                 let targets = |id: &Key| queue(id).map(|it| targets(&it));
                 match fold_conversation(&subject.source, &subject.id, &items, &targets, now) {
                     Some(record) => {
@@ -79,7 +84,7 @@ impl Projector for Folds {
                 }
             }
             SubjectKind::Presence => {
-                let changes: Vec<_> = events.iter().filter_map(Event::as_presence).collect();
+                let changes: Vec<_> = events.iter().filter_map(|it| it.as_presence()).collect();
                 Projection::Presence(fold_presence(&subject.source, &subject.id, &changes))
             }
         }
@@ -90,6 +95,44 @@ fn interaction(record: Interaction, refold_at: Option<Instant>) -> Projection {
     Projection::Interaction {
         record: Box::new(record),
         refold_at,
+    }
+}
+
+/// The events of one subject read so far, by `seq`: each stored body is parsed once
+/// while the store keeps the subject in memory.
+#[derive(Default)]
+struct Parsed(Vec<(i64, Option<Event>)>);
+
+impl Parsed {
+    /// The memo's parsed events, made empty if there are none (or of another kind).
+    fn of(memo: &mut Memo) -> &mut Parsed {
+        if !memo.as_ref().is_some_and(|it| it.is::<Parsed>()) {
+            *memo = Some(Box::new(Parsed::default()));
+        }
+        memo.as_mut()
+            .and_then(|it| it.downcast_mut::<Parsed>())
+            .expect("a memo of parsed events, just made")
+    }
+
+    /// Every event of `stored` that reads, parsing only those not read before.
+    fn read<'a>(&'a mut self, stored: &[StoredEvent]) -> Vec<&'a Event> {
+        let find = |parsed: &[(i64, Option<Event>)], seq: i64| {
+            parsed.binary_search_by_key(&seq, |it| it.0)
+        };
+        let new: Vec<_> = stored
+            .iter()
+            .filter(|event| find(&self.0, event.seq).is_err())
+            .map(|event| (event.seq, read(event)))
+            .collect();
+        if !new.is_empty() {
+            self.0.extend(new);
+            self.0.sort_unstable_by_key(|it| it.0);
+        }
+        let parsed = &self.0;
+        stored
+            .iter()
+            .filter_map(|event| parsed[find(parsed, event.seq).ok()?].1.as_ref())
+            .collect()
     }
 }
 

@@ -71,23 +71,35 @@ pub enum Projection {
 }
 
 /// The subject of a refold.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Subject {
     pub kind: SubjectKind,
     pub source: Key,
     pub id: Key,
 }
 
+/// What a projector keeps of a subject's events between two folds of it (its parsed
+/// events, say), so the next fold need not work them out again. The store holds it
+/// beside the subject's events while it keeps those in memory, hands it back with
+/// them, and drops both together; it never looks inside.
+pub type Memo = Option<Box<dyn std::any::Any + Send>>;
+
 /// Folds stored events into records. Called on the writer thread, inside the
 /// transaction that stored the events, so it must be quick and must not block.
 pub trait Projector: Send + Sync + 'static {
-    /// Folds `events` of `subject`, in arrival order: every event of a call or a
+    /// Folds `events` of `subject`, in time order: every event of a call or a
     /// conversation, or a consecutive run of a user's presence changes. `queue` reads a
     /// queue of the tenant (for its service targets).
+    ///
+    /// `memo` is what this projector left the last time it folded the same subject
+    /// (`None` the first time, or after the store forgot it). The events given then
+    /// are all among `events` now, since a subject's events only grow; the projector
+    /// may rely on nothing else about it.
     fn project(
         &self,
         subject: &Subject,
         events: &[StoredEvent],
+        memo: &mut Memo,
         queue: &dyn Fn(&Key) -> Option<Queue>,
         now: Instant,
     ) -> Projection;

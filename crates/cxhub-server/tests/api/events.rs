@@ -486,3 +486,33 @@ async fn the_sweep_closes_a_call_that_never_ended_and_breaches_an_overdue_conver
         0
     );
 }
+
+/// The server keeps an open call's events in memory between batches. When another
+/// process writes to the same database file (a second `cxhub` on it), what it kept may
+/// be out of date: it must notice, and fold from the table again.
+#[tokio::test]
+async fn events_stored_by_another_process_are_folded_in() {
+    let app = spawn_app().await;
+    let events = four();
+    // The server folds the call from its first two events, and keeps them.
+    post_events(&app, &events[..2]).await;
+    // Another store on the same file takes the answer.
+    let other = cxhub_store::Store::open(app.db.to_str().unwrap())
+        .await
+        .unwrap();
+    let acme = cxhub_model::ids::Key::parse("acme").unwrap();
+    let (scope, _) = other.tenant(&acme).await.unwrap().unwrap();
+    let answered = cxhub_server::routes::events::read_event(&events[2]).unwrap();
+    other
+        .ingest_events(&scope, vec![answered], cxhub_server::projector::shared())
+        .await
+        .unwrap();
+    drop(other);
+    // The server then gets the end: the call it folds must have been answered.
+    post_events(&app, &events[3..]).await;
+    let calls = calls(&app).await;
+    assert_eq!(calls.len(), 1, "{calls:#?}");
+    assert_eq!(calls[0]["status"], "ended", "{:#}", calls[0]);
+    assert_eq!(calls[0]["call"]["talk_secs"], 180, "{:#}", calls[0]);
+    assert_eq!(calls[0]["version"], 3, "{:#}", calls[0]);
+}

@@ -12,6 +12,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub acme: Tokens,
     pub globex: Tokens,
+    /// The server's database file.
+    pub db: std::path::PathBuf,
     // Keeps the database directory alive as long as the app.
     _dir: tempfile::TempDir,
     _shutdown: tokio::sync::oneshot::Sender<()>,
@@ -25,9 +27,8 @@ pub struct Tokens {
 
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("cxhub.db").to_str().unwrap())
-        .await
-        .unwrap();
+    let db = dir.path().join("cxhub.db");
+    let store = Store::open(db.to_str().unwrap()).await.unwrap();
     let acme = tenant(&store, "acme", "Asia/Singapore").await;
     let globex = tenant(&store, "globex", "America/New_York").await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -46,6 +47,7 @@ pub async fn spawn_app() -> TestApp {
         client: reqwest::Client::new(),
         acme,
         globex,
+        db,
         _dir: dir,
         _shutdown: shutdown,
     }

@@ -15,7 +15,7 @@ use super::codec::{self, Cols};
 use super::writer::WriteCtx;
 use super::{SqliteStore, directory, interactions, presence};
 use crate::StoreResult;
-use crate::events::{EventOutcome, NewEvent, Projection, Projector, StoredEvent, Subject};
+use crate::events::{EventOutcome, Memo, NewEvent, Projection, Projector, StoredEvent, Subject};
 
 const COLUMNS: &str =
     "seq, source, event_id, subject_kind, subject_id, type, at, body, received_at";
@@ -88,8 +88,8 @@ fn ingest(
 ) -> StoreResult<Vec<EventOutcome>> {
     let received_at = Instant::now();
     let mut outcomes = Vec::with_capacity(events.len());
-    // The new events of each subject, as (at, event id).
-    let mut dirty: BTreeMap<Subject, Vec<(Instant, Key)>> = BTreeMap::new();
+    // The new events of each subject, as stored.
+    let mut dirty: BTreeMap<Subject, Vec<StoredEvent>> = BTreeMap::new();
     for event in events {
         for (table, key) in &event.named {
             ctx.ensure(tenant_pk, table, key.as_str())?;
@@ -121,15 +121,21 @@ fn ingest(
             source: event.source.clone(),
             id: event.subject_id.clone(),
         };
-        dirty
-            .entry(subject)
-            .or_default()
-            .push((event.at, event.event_id.clone()));
+        dirty.entry(subject).or_default().push(StoredEvent {
+            seq: ctx.conn().last_insert_rowid(),
+            source: event.source.clone(),
+            event_id: event.event_id.clone(),
+            subject_kind: event.subject_kind,
+            subject_id: event.subject_id.clone(),
+            type_name: event.type_name.clone(),
+            at: event.at,
+            body: event.body.clone(),
+            received_at,
+        });
     }
-    let now = Instant::now();
-    let queues = Queues::default();
+    let folder = Folder::new(projector, Instant::now());
     for (subject, new) in dirty {
-        refold(ctx, &queues, tenant_pk, &subject, &new, projector, now)?;
+        refold(ctx, &folder, tenant_pk, &subject, new)?;
     }
     Ok(outcomes)
 }
@@ -137,20 +143,20 @@ fn ingest(
 /// Folds `subject` again after the events `new` arrived, and writes what changed.
 fn refold(
     ctx: &mut WriteCtx,
-    queues: &Queues,
+    folder: &Folder,
     tenant_pk: i64,
     subject: &Subject,
-    new: &[(Instant, Key)],
-    projector: &dyn Projector,
-    now: Instant,
+    new: Vec<StoredEvent>,
 ) -> StoreResult<()> {
+    let now = folder.now;
     match subject.kind {
         SubjectKind::Call | SubjectKind::Conversation => {
-            let projection = fold_whole(ctx.conn(), queues, tenant_pk, projector, subject, now)?;
+            let projection = fold_whole(ctx, folder, tenant_pk, subject, new)?;
             write(ctx, tenant_pk, projection, None, now)
         }
         SubjectKind::Presence => {
-            let (Some(first), Some(last)) = (new.iter().min(), new.iter().max()) else {
+            let points = new.iter().map(|it| (it.at, &it.event_id));
+            let (Some(first), Some(last)) = (points.clone().min(), points.max()) else {
                 return Ok(());
             };
             let window = presence_window(ctx.conn(), tenant_pk, subject, first, last)?;
@@ -165,17 +171,57 @@ fn refold(
             if window.after == 2 {
                 keep.remove(&window.events[window.events.len() - 1].event_id);
             }
-            let projection = project(
-                ctx.conn(),
-                queues,
-                tenant_pk,
-                projector,
-                subject,
-                &window.events,
-                now,
-            );
+            // A window is read afresh each time: nothing is kept of it.
+            let projection =
+                folder.project(ctx.conn(), tenant_pk, subject, &window.events, &mut None);
             write(ctx, tenant_pk, projection, Some(&keep), now)
         }
+    }
+}
+
+/// How many calls and conversations the writer keeps the events of, per generation:
+/// an open call is refolded by each batch that brings one of its events, and a busy
+/// center's batch of 1,000 events touches a few hundred subjects, so two generations
+/// of this many cover the last several batches. At most twice this many are kept
+/// (a few KiB each).
+const KEPT_PER_GENERATION: usize = 1024;
+
+/// The events of the calls and conversations refolded lately, as stored, with what the
+/// projector kept of them: the next event of an open call then costs no read of the
+/// event table and no second parse of the call's earlier events.
+///
+/// Only the writer thread stores events, so what is kept stays true as long as the
+/// writer's own transactions commit; it is dropped whenever that may not hold (a job
+/// rolled back, a commit failed, another connection committed: see `WriteCtx::forget`).
+/// Two generations bound it: when the newer fills, the older is dropped, so a subject
+/// not refolded for two generations is read from the table again.
+#[derive(Default)]
+pub(crate) struct Subjects {
+    newer: HashMap<(i64, Subject), Kept>,
+    older: HashMap<(i64, Subject), Kept>,
+}
+
+pub(crate) struct Kept {
+    /// Every event of the subject, in (at, seq) order.
+    events: Vec<StoredEvent>,
+    memo: Memo,
+}
+
+impl Subjects {
+    fn take(&mut self, key: &(i64, Subject)) -> Option<Kept> {
+        self.newer.remove(key).or_else(|| self.older.remove(key))
+    }
+
+    fn put(&mut self, key: (i64, Subject), kept: Kept) {
+        if self.newer.len() >= KEPT_PER_GENERATION {
+            self.older = std::mem::take(&mut self.newer);
+        }
+        self.newer.insert(key, kept);
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.newer.clear();
+        self.older.clear();
     }
 }
 
@@ -202,32 +248,62 @@ impl Queues {
     }
 }
 
-/// Folds a call or a conversation from every one of its stored events.
+/// Folds a call or a conversation from every one of its stored events, `new` being
+/// those stored since it was last folded. The subject's events come from memory when
+/// the writer kept them from its last fold (adding `new`), else from the table (where
+/// `new` already are); they are kept for the next fold.
 fn fold_whole(
-    conn: &Connection,
-    queues: &Queues,
+    ctx: &mut WriteCtx,
+    folder: &Folder,
     tenant_pk: i64,
-    projector: &dyn Projector,
     subject: &Subject,
-    now: Instant,
+    new: Vec<StoredEvent>,
 ) -> StoreResult<Projection> {
-    let events = subject_events(conn, tenant_pk, subject)?;
-    Ok(project(
-        conn, queues, tenant_pk, projector, subject, &events, now,
-    ))
+    let key = (tenant_pk, subject.clone());
+    let mut kept = match ctx.subjects.take(&key) {
+        Some(mut kept) => {
+            kept.events.extend(new);
+            kept.events.sort_by_key(|it| (it.at, it.seq));
+            kept
+        }
+        None => Kept {
+            events: subject_events(ctx.conn(), tenant_pk, subject)?,
+            memo: None,
+        },
+    };
+    let projection = folder.project(ctx.conn(), tenant_pk, subject, &kept.events, &mut kept.memo);
+    ctx.subjects.put(key, kept);
+    Ok(projection)
 }
 
-fn project(
-    conn: &Connection,
-    queues: &Queues,
-    tenant_pk: i64,
-    projector: &dyn Projector,
-    subject: &Subject,
-    events: &[StoredEvent],
+/// The projector of one write job, with the time it folds at and the queues it read.
+struct Folder<'a> {
+    projector: &'a dyn Projector,
+    queues: Queues,
     now: Instant,
-) -> Projection {
-    let queue = |id: &Key| queues.get(conn, tenant_pk, id);
-    projector.project(subject, events, &queue, now)
+}
+
+impl<'a> Folder<'a> {
+    fn new(projector: &'a dyn Projector, now: Instant) -> Folder<'a> {
+        Folder {
+            projector,
+            queues: Queues::default(),
+            now,
+        }
+    }
+
+    fn project(
+        &self,
+        conn: &Connection,
+        tenant_pk: i64,
+        subject: &Subject,
+        events: &[StoredEvent],
+        memo: &mut Memo,
+    ) -> Projection {
+        let queue = |id: &Key| self.queues.get(conn, tenant_pk, id);
+        self.projector
+            .project(subject, events, memo, &queue, self.now)
+    }
 }
 
 fn write(
@@ -266,11 +342,11 @@ fn presence_window(
     conn: &Connection,
     tenant_pk: i64,
     subject: &Subject,
-    first: &(Instant, Key),
-    last: &(Instant, Key),
+    first: (Instant, &Key),
+    last: (Instant, &Key),
 ) -> StoreResult<Window> {
     // The points are (at, event id): the canonical order of a user's changes.
-    let query = |sql: &str, points: &[&(Instant, Key)]| {
+    let query = |sql: &str, points: &[(Instant, &Key)]| {
         let mut args = vec![
             Value::Integer(tenant_pk),
             Value::Text(subject.source.as_str().to_owned()),
@@ -372,7 +448,7 @@ fn refold_due(
     };
     let mut changed = 0;
     let mut tenants = Vec::new();
-    let queues = Queues::default();
+    let folder = Folder::new(projector, now);
     for (id, tenant_pk, channel, source, external_id, status, ended_at, sla_status) in due {
         let subject = Subject {
             kind: match channel.as_str() {
@@ -382,7 +458,7 @@ fn refold_due(
             source: Key::parse(&source).map_err(codec::corrupt)?,
             id: Key::parse(&external_id).map_err(codec::corrupt)?,
         };
-        let projection = fold_whole(ctx.conn(), &queues, tenant_pk, projector, &subject, now)?;
+        let projection = fold_whole(ctx, &folder, tenant_pk, &subject, vec![])?;
         let Projection::Interaction { record, refold_at } = projection else {
             interactions::set_refold_at(ctx.conn(), id, None)?;
             continue;

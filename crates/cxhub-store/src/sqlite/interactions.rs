@@ -121,17 +121,57 @@ static INSERT_NEW: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// The update of every column; the row's id is the last parameter.
+/// The columns of [`COLUMNS`] that some index of `interaction` holds (in its key or its
+/// `where`). An update that sets none of them leaves every index as it is.
+const INDEXED: &[&str] = &[
+    "source",
+    "external_id",
+    "channel",
+    "contact_id",
+    "queue_id",
+    "agent_id",
+    "started_at",
+    "deleted_at",
+];
+
+/// The update of every column no index holds. Parameters are numbered as in
+/// [`INSERT`] without `tenant_pk` (the order of [`values`]); the row's id comes last.
 static UPDATE: LazyLock<String> = LazyLock::new(|| {
     let sets: Vec<String> = COLUMNS
         .iter()
         .enumerate()
+        .filter(|(_, col)| !INDEXED.contains(col))
         .map(|(idx, col)| format!("{col} = ?{}", idx + 1))
         .collect();
     format!(
         "update interaction set {} where id = ?{}",
         sets.join(", "),
         COLUMNS.len() + 1
+    )
+});
+
+/// The update of the indexed columns, numbered as [`UPDATE`], which changes nothing
+/// when they hold those values already: a refold seldom moves a record to another
+/// time, agent or queue, and rewriting its index entries is most of an update's cost.
+/// (The idempotency key, `source` and `external_id`, never changes.)
+static UPDATE_INDEXED: LazyLock<String> = LazyLock::new(|| {
+    let indexed = || {
+        COLUMNS
+            .iter()
+            .enumerate()
+            .filter(|(_, col)| INDEXED.contains(col) && !["source", "external_id"].contains(col))
+    };
+    let sets: Vec<String> = indexed()
+        .map(|(idx, col)| format!("{col} = ?{}", idx + 1))
+        .collect();
+    let changed: Vec<String> = indexed()
+        .map(|(idx, col)| format!("{col} is not ?{}", idx + 1))
+        .collect();
+    format!(
+        "update interaction set {} where id = ?{} and ({})",
+        sets.join(", "),
+        COLUMNS.len() + 1,
+        changed.join(" or ")
     )
 });
 
@@ -392,7 +432,9 @@ fn write_one(
         Some((id, _)) => {
             row.push(Value::Integer(id.get()));
             conn.prepare_cached(&UPDATE)?
-                .execute(params_from_iter(row))?;
+                .execute(params_from_iter(&row))?;
+            conn.prepare_cached(&UPDATE_INDEXED)?
+                .execute(params_from_iter(&row))?;
             conn.prepare_cached("delete from call_leg where interaction_id = ?1")?
                 .execute([id.get()])?;
             // A conversation's messages mostly only grow: the stored ones that are still

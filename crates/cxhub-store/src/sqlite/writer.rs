@@ -6,6 +6,7 @@ use std::sync::mpsc;
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+use super::events::Subjects;
 use crate::{StoreError, StoreResult};
 
 /// The most jobs one transaction takes, so one slow batch cannot hold many callers.
@@ -26,6 +27,12 @@ pub(crate) struct WriteCtx {
     /// Directory keys known to exist, by (tenant, table). Only this thread inserts
     /// directory rows and none are ever deleted, so an entry here never goes stale.
     known: HashMap<(i64, &'static str), HashSet<String>>,
+    /// The events of calls and conversations refolded lately.
+    pub(crate) subjects: Subjects,
+    /// `pragma data_version` at the last group: it changes when another connection
+    /// (another process on the same file) commits, and then what this thread keeps in
+    /// memory may no longer be true.
+    data_version: Option<i64>,
 }
 
 impl WriteCtx {
@@ -75,9 +82,26 @@ impl WriteCtx {
         Ok(())
     }
 
-    /// Forgets what a failed job may have taught, since its savepoint was rolled back.
+    /// Forgets what this thread keeps of the database, when it may no longer be true:
+    /// a job failed (its savepoint was rolled back), a commit failed, or another
+    /// connection wrote.
     fn forget(&mut self) {
         self.known.clear();
+        self.subjects.clear();
+    }
+
+    /// Forgets what this thread keeps if another connection committed since the last
+    /// group. Called inside the write transaction, so none can commit after it.
+    fn check_data_version(&mut self) -> rusqlite::Result<()> {
+        let version = self
+            .conn
+            .prepare_cached("pragma data_version")?
+            .query_row([], |row| row.get::<_, i64>(0))?;
+        if self.data_version.is_some_and(|it| it != version) {
+            self.forget();
+        }
+        self.data_version = Some(version);
+        Ok(())
     }
 }
 
@@ -94,6 +118,8 @@ impl Writer {
         let ctx = WriteCtx {
             conn,
             known: HashMap::new(),
+            subjects: Subjects::default(),
+            data_version: None,
         };
         // The writer thread ends when every `Writer` handle is dropped (the channel closes).
         std::thread::Builder::new()
@@ -155,6 +181,11 @@ fn run_group(ctx: &mut WriteCtx, group: Vec<Job>) {
             tracing::error!(error = %message, "could not begin a write transaction");
         }
         return;
+    }
+    if let Err(err) = ctx.check_data_version() {
+        // Without knowing, assume another connection wrote.
+        tracing::warn!(error = %err, "could not read the data version");
+        ctx.forget();
     }
     let mut answers = Vec::with_capacity(group.len());
     for job in group {
