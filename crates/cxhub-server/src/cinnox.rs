@@ -2,7 +2,7 @@
 //! `{code, message}` errors. The `appID` is the tenant id: a token answers only for its
 //! own tenant's app. See `docs/dialects/cinnox.md`.
 
-use axum::Json;
+use crate::json::Json;
 use axum::Router;
 use axum::extract::{FromRequestParts, Path, RawQuery, State};
 use axum::http::{Method, StatusCode, Uri};

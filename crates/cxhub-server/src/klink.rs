@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use axum::Json;
+use crate::json::Json;
 use axum::Router;
 use axum::extract::{FromRequestParts, RawQuery, State};
 use axum::http::request::Parts;

@@ -9,6 +9,7 @@
 //! - [`dto`]: the native wire types and their conversions to and from the model.
 //! - [`auth`]: bearer tokens to tenant scope and role, as extractors.
 //! - [`input`]: bodies and query strings into typed values, naming bad fields.
+//! - [`json`]: JSON answers, serialized into one buffer.
 //! - [`problem`]: errors as `application/problem+json`.
 //! - [`cursor`]: opaque keyset cursors.
 //! - [`openapi`]: the OpenAPI document, generated from the handlers and wire types.
@@ -19,6 +20,7 @@ pub mod cinnox;
 pub mod cursor;
 pub mod dto;
 pub mod input;
+pub mod json;
 pub mod klink;
 pub mod openapi;
 pub mod problem;
@@ -181,8 +183,8 @@ async fn sweep(store: Store) {
 
 /// Liveness: answers when the server runs.
 #[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, description = "the server is up")))]
-async fn healthz() -> axum::Json<serde_json::Value> {
-    axum::Json(serde_json::json!({ "status": "ok" }))
+async fn healthz() -> json::Json<serde_json::Value> {
+    json::Json(serde_json::json!({ "status": "ok" }))
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

@@ -1,6 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations and the wire types.
 
-use axum::Json;
+use crate::json::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 

@@ -7,7 +7,7 @@ pub mod records;
 pub mod tenant;
 pub mod tickets;
 
-use axum::Json;
+use crate::json::Json;
 use cxhub_model::error::FieldError;
 use cxhub_model::ids::RecordId;
 use cxhub_store::query::{Page, Position};

@@ -4,7 +4,7 @@
 //! answers `{code, msg, meta}` with the code's HTTP status. See
 //! `docs/dialects/sencloud.md`.
 
-use axum::Json;
+use crate::json::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, State};

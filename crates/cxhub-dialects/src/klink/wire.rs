@@ -228,12 +228,10 @@ impl UserObject {
 
     fn named(key: Option<&Key>, directory: &Directory) -> Option<UserObject> {
         let key = key?;
-        let user = directory
-            .users
-            .get(key.as_str())
-            .cloned()
-            .unwrap_or_else(|| User::stub(key.clone()));
-        Some(UserObject::from_model(&user))
+        Some(match directory.users.get(key.as_str()) {
+            Some(user) => UserObject::from_model(user),
+            None => UserObject::from_model(&User::stub(key.clone())),
+        })
     }
 }
 
@@ -295,12 +293,15 @@ impl ContactObject {
 
     fn named(key: Option<&Key>, directory: &Directory, full: bool) -> Option<ContactObject> {
         let key = key?;
-        let contact = directory
-            .contacts
-            .get(key.as_str())
-            .cloned()
-            .unwrap_or_else(|| Contact::stub(key.clone()));
-        Some(ContactObject::from_model(&contact, directory, full))
+        let stub;
+        let contact = match directory.contacts.get(key.as_str()) {
+            Some(contact) => contact,
+            None => {
+                stub = Contact::stub(key.clone());
+                &stub
+            }
+        };
+        Some(ContactObject::from_model(contact, directory, full))
     }
 }
 

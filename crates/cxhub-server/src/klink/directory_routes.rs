@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use axum::Json;
+use crate::json::Json;
 use axum::extract::{RawQuery, State};
 use cxhub_dialects::klink::wire::{ContactObject, Directory, LabelObject};
 use cxhub_store::{DirectoryKeys, DirectoryKind, KeyPage};

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use axum::Json;
+use crate::json::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use cxhub_dialects::klink::ids::{Kind, parse_record_uuid, request_id};

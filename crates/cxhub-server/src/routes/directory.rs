@@ -2,7 +2,7 @@
 //! `/v1/categories`, `/v1/attributes` and `/v1/presence-statuses`. Each has a batch
 //! upsert (replacing entries by id), a list in id order and a get by id.
 
-use axum::Json;
+use crate::json::Json;
 use axum::extract::{Path, RawQuery, State};
 use cxhub_model::error::FieldError;
 use cxhub_model::ids::Key;

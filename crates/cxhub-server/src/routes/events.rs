@@ -5,7 +5,7 @@
 //! its reasons and the rest go on. The accepted events are stored and their records
 //! refolded in one transaction, and the answer is sent after it commits.
 
-use axum::Json;
+use crate::json::Json;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, header};

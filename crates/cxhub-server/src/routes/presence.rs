@@ -1,6 +1,6 @@
 //! `/v1/presence`: presence changes of users.
 
-use axum::Json;
+use crate::json::Json;
 use axum::extract::{RawQuery, State};
 use cxhub_model::ids::Key;
 use cxhub_store::query::{PageRequest, PresenceFilter};

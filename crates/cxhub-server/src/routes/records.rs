@@ -1,6 +1,6 @@
 //! `/v1/calls` and `/v1/interactions`: calls are the voice interactions.
 
-use axum::Json;
+use crate::json::Json;
 use axum::extract::{Path, RawQuery, State};
 use cxhub_model::call::CallStatus;
 use cxhub_model::interaction::{Channel, Direction, InteractionStatus};

@@ -1,6 +1,6 @@
 //! `/v1/tenant` and `/v1/tokens`: the caller's own tenant and its tokens.
 
-use axum::Json;
+use crate::json::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use cxhub_model::directory::Tenant;

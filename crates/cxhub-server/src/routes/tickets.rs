@@ -1,6 +1,6 @@
 //! `/v1/tickets`.
 
-use axum::Json;
+use crate::json::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use cxhub_model::ticket::{Priority, TicketStatus};
