@@ -308,13 +308,9 @@ async fn cx_logs(
         to,
         ..InteractionFilter::default()
     };
-    let total = state
+    let (page, total) = state
         .store
-        .count_interactions(&scope, filter.clone())
-        .await?;
-    let page = state
-        .store
-        .list_interactions(&scope, filter, page_request(paging))
+        .list_interactions_counted(&scope, filter, page_request(paging))
         .await?;
     let mut keys = DirectoryKeys::default();
     for it in &page.items {

@@ -80,6 +80,11 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Whether the record was written.
+    pub fn changed(self) -> bool {
+        matches!(self, Outcome::Created | Outcome::Updated)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Created => "created",
@@ -213,6 +218,23 @@ impl Store {
     ) -> StoreResult<u64> {
         match self {
             Store::Sqlite(store) => store.count_interactions(scope.pk, filter).await,
+        }
+    }
+
+    /// A page and the count of all that match, from one snapshot (for a dialect that
+    /// prints a total with every page).
+    pub async fn list_interactions_counted(
+        &self,
+        scope: &TenantScope,
+        filter: InteractionFilter,
+        page: PageRequest,
+    ) -> StoreResult<(Page<Interaction>, u64)> {
+        match self {
+            Store::Sqlite(store) => {
+                store
+                    .list_interactions_counted(scope.pk, filter, page)
+                    .await
+            }
         }
     }
 

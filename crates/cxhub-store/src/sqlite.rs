@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sqlite/migrations/0001_init.sql"),
     include_str!("sqlite/migrations/0002_events.sql"),
     include_str!("sqlite/migrations/0003_listing.sql"),
+    include_str!("sqlite/migrations/0004_generations.sql"),
 ];
 
 /// How many read connections to keep. Two cores serve at most a few queries at once;

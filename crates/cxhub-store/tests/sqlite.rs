@@ -94,7 +94,7 @@ async fn records_survive_a_reopen_and_migrations_run_once() {
         .unwrap();
     assert_eq!(
         (version, mode.as_str()),
-        (3, "wal"),
+        (4, "wal"),
         "every migration, once"
     );
 }

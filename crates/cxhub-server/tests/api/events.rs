@@ -487,6 +487,48 @@ async fn the_sweep_closes_a_call_that_never_ended_and_breaches_an_overdue_conver
     );
 }
 
+/// Another process on the same file (`cxhub simulate` while `cxhub serve` runs) adds a
+/// call: klink's total, which the server remembers per write generation, must count it,
+/// and the offset pages must show it.
+#[tokio::test]
+async fn a_call_written_by_another_process_is_counted_and_listed() {
+    let app = spawn_app().await;
+    post_events(&app, &four()).await;
+    let path = "/api/v1/cx-logs?page=1&pageSize=10";
+    let (status, before) = app.get(&app.acme.read, path).await;
+    assert_eq!(
+        (status, &before["cxLogs"]["total"]),
+        (200, &json!(1)),
+        "{before}"
+    );
+    let other = cxhub_store::Store::open(app.db.to_str().unwrap())
+        .await
+        .unwrap();
+    let acme = cxhub_model::ids::Key::parse("acme").unwrap();
+    let (scope, _) = other.tenant(&acme).await.unwrap().unwrap();
+    let events: Vec<_> = four()
+        .iter()
+        .map(|event| {
+            let mut event = event.clone();
+            event["id"] = json!(format!("other-{}", event["id"].as_str().unwrap()));
+            event["call_id"] = json!("c-2");
+            cxhub_server::routes::events::read_event(&event).unwrap()
+        })
+        .collect();
+    other
+        .ingest_events(&scope, events, cxhub_server::projector::shared())
+        .await
+        .unwrap();
+    drop(other);
+    let (_, after) = app.get(&app.acme.read, path).await;
+    assert_eq!(after["cxLogs"]["total"], 2, "{after}");
+    assert_eq!(
+        after["cxLogs"]["data"].as_array().unwrap().len(),
+        2,
+        "{after}"
+    );
+}
+
 /// The server keeps an open call's events in memory between batches. When another
 /// process writes to the same database file (a second `cxhub` on it), what it kept may
 /// be out of date: it must notice, and fold from the table again.

@@ -13,7 +13,7 @@ use rusqlite::{Connection, params, params_from_iter};
 
 use super::codec::{self, Cols};
 use super::writer::WriteCtx;
-use super::{SqliteStore, directory, interactions, presence};
+use super::{SqliteStore, directory, interactions, listing, presence};
 use crate::StoreResult;
 use crate::events::{EventOutcome, Memo, NewEvent, Projection, Projector, StoredEvent, Subject};
 
@@ -43,11 +43,8 @@ impl SqliteStore {
         events: Vec<NewEvent>,
         projector: Arc<dyn Projector>,
     ) -> StoreResult<Vec<EventOutcome>> {
-        let done = self
-            .write(move |ctx| ingest(ctx, tenant_pk, &events, projector.as_ref()))
-            .await;
-        self.changed(tenant_pk);
-        done
+        self.write(move |ctx| ingest(ctx, tenant_pk, &events, projector.as_ref()))
+            .await
     }
 
     /// Every stored event of one subject, in time order.
@@ -68,15 +65,8 @@ impl SqliteStore {
         now: Instant,
         projector: Arc<dyn Projector>,
     ) -> StoreResult<usize> {
-        let done = self
-            .write(move |ctx| refold_due(ctx, now, projector.as_ref()))
-            .await;
-        if let Ok((_, tenants)) = &done {
-            for tenant_pk in tenants {
-                self.changed(*tenant_pk);
-            }
-        }
-        done.map(|(changed, _)| changed)
+        self.write(move |ctx| refold_due(ctx, now, projector.as_ref()))
+            .await
     }
 }
 
@@ -134,8 +124,12 @@ fn ingest(
         });
     }
     let folder = Folder::new(projector, Instant::now());
+    let changed = !dirty.is_empty();
     for (subject, new) in dirty {
         refold(ctx, &folder, tenant_pk, &subject, new)?;
+    }
+    if changed {
+        listing::raise(ctx.conn(), tenant_pk)?;
     }
     Ok(outcomes)
 }
@@ -411,12 +405,8 @@ fn read_row(row: &rusqlite::Row<'_>) -> StoreResult<StoredEvent> {
     })
 }
 
-/// Returns how many records changed, and the tenants they belong to.
-fn refold_due(
-    ctx: &mut WriteCtx,
-    now: Instant,
-    projector: &dyn Projector,
-) -> StoreResult<(usize, Vec<i64>)> {
+/// Returns how many records changed.
+fn refold_due(ctx: &mut WriteCtx, now: Instant, projector: &dyn Projector) -> StoreResult<usize> {
     type Due = (
         i64,
         i64,
@@ -484,5 +474,8 @@ fn refold_due(
     }
     tenants.sort_unstable();
     tenants.dedup();
-    Ok((changed, tenants))
+    for tenant_pk in tenants {
+        listing::raise(ctx.conn(), tenant_pk)?;
+    }
+    Ok(changed)
 }

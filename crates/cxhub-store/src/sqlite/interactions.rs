@@ -15,6 +15,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use super::codec::{self, Cols};
+use super::listing::{self, Listing};
 use super::sql::{Where, page_end};
 use super::writer::WriteCtx;
 use super::{SqliteStore, upsert_key};
@@ -193,22 +194,21 @@ impl SqliteStore {
         tenant_pk: i64,
         batch: Vec<Interaction>,
     ) -> StoreResult<Vec<Upserted>> {
-        let written = self
-            .write(move |ctx| {
-                let now = Instant::now();
-                let mut out = Vec::with_capacity(batch.len());
-                for (idx, interaction) in batch.iter().enumerate() {
-                    interaction
-                        .check()
-                        .map_err(|err| StoreError::Invalid(err.within(&format!("[{idx}]"))))?;
-                    out.push(upsert_one(ctx, tenant_pk, interaction, now)?);
-                }
-                Ok(out)
-            })
-            .await;
-        // Committed (or not): either way nothing learned before it may be used after.
-        self.changed(tenant_pk);
-        written
+        self.write(move |ctx| {
+            let now = Instant::now();
+            let mut out = Vec::with_capacity(batch.len());
+            for (idx, interaction) in batch.iter().enumerate() {
+                interaction
+                    .check()
+                    .map_err(|err| StoreError::Invalid(err.within(&format!("[{idx}]"))))?;
+                out.push(upsert_one(ctx, tenant_pk, interaction, now)?);
+            }
+            if out.iter().any(|it| it.outcome.changed()) {
+                listing::raise(ctx.conn(), tenant_pk)?;
+            }
+            Ok(out)
+        })
+        .await
     }
 
     /// One page: after a keyset position, or at an offset. An offset page starts from the
@@ -227,35 +227,10 @@ impl SqliteStore {
         }
         let listing = self.listing.clone();
         self.read(move |conn| {
-            let shape = format!("{filter:?}/{}", page.ascending);
-            let generation = listing.generation(tenant_pk);
-            let (after, skip) = match listing.bookmark(tenant_pk, &shape, generation, page.offset) {
-                Some((at, position)) => (Some(position), page.offset - at),
-                None => (None, page.offset),
-            };
-            // One row of look-behind gives the bookmark of this page's start.
-            let behind = usize::from(skip > 0);
-            let request = PageRequest {
-                after,
-                offset: skip - behind,
-                limit: page.limit + behind,
-                ascending: page.ascending,
-            };
-            let mut found = list(conn, tenant_pk, &filter, request)?;
-            if behind == 1 && !found.items.is_empty() {
-                let before = found.items.remove(0);
-                listing.remember_bookmark(
-                    tenant_pk,
-                    &shape,
-                    generation,
-                    page.offset,
-                    position_of(&before),
-                );
-            }
-            if let Some(last) = found.items.last() {
-                let end = page.offset + found.items.len();
-                listing.remember_bookmark(tenant_pk, &shape, generation, end, position_of(last));
-            }
+            let tx = conn.unchecked_transaction()?;
+            let generation = listing::generation(&tx, tenant_pk)?;
+            let found = offset_page(&tx, &listing, generation, tenant_pk, &filter, page)?;
+            tx.commit()?;
             Ok(found)
         })
         .await
@@ -268,23 +243,37 @@ impl SqliteStore {
         filter: InteractionFilter,
     ) -> StoreResult<u64> {
         let listing = self.listing.clone();
-        let shape = format!("{filter:?}");
-        let generation = listing.generation(tenant_pk);
-        // A known count needs no connection at all.
-        if let Some(count) = listing.count(tenant_pk, &shape, generation) {
-            return Ok(count);
-        }
         self.read(move |conn| {
-            let count = conditions(tenant_pk, &filter).count(conn, "interaction")?;
-            listing.remember_count(tenant_pk, &shape, generation, count);
+            let tx = conn.unchecked_transaction()?;
+            let generation = listing::generation(&tx, tenant_pk)?;
+            let count = count(&tx, &listing, generation, tenant_pk, &filter)?;
+            tx.commit()?;
             Ok(count)
         })
         .await
     }
 
-    /// Marks the tenant's interactions changed, after a committed write.
-    pub(crate) fn changed(&self, tenant_pk: i64) {
-        self.listing.bump(tenant_pk);
+    /// A page at an offset and the count of all that match, of one snapshot: what a
+    /// dialect that prints a total with each page (klink) needs, in one read.
+    pub async fn list_interactions_counted(
+        &self,
+        tenant_pk: i64,
+        filter: InteractionFilter,
+        page: PageRequest,
+    ) -> StoreResult<(Page<Interaction>, u64)> {
+        let listing = self.listing.clone();
+        self.read(move |conn| {
+            let tx = conn.unchecked_transaction()?;
+            let generation = listing::generation(&tx, tenant_pk)?;
+            let total = count(&tx, &listing, generation, tenant_pk, &filter)?;
+            let found = match page.after {
+                Some(_) => list(&tx, tenant_pk, &filter, page)?,
+                None => offset_page(&tx, &listing, generation, tenant_pk, &filter, page)?,
+            };
+            tx.commit()?;
+            Ok((found, total))
+        })
+        .await
     }
 
     pub async fn interaction(
@@ -854,6 +843,65 @@ fn list(
     });
     attach_legs(conn, &mut items)?;
     Ok(Page { items, next })
+}
+
+/// An offset page, from the nearest bookmark before it (`listing.rs`); it leaves
+/// bookmarks at its start and its end. `generation` is the tenant's, read in the
+/// transaction `conn` is in.
+fn offset_page(
+    conn: &Connection,
+    listing: &Listing,
+    generation: u64,
+    tenant_pk: i64,
+    filter: &InteractionFilter,
+    page: PageRequest,
+) -> StoreResult<Page<Interaction>> {
+    let shape = format!("{filter:?}/{}", page.ascending);
+    let (after, skip) = match listing.bookmark(tenant_pk, &shape, generation, page.offset) {
+        Some((at, position)) => (Some(position), page.offset - at),
+        None => (None, page.offset),
+    };
+    // One row of look-behind gives the bookmark of this page's start.
+    let behind = usize::from(skip > 0);
+    let request = PageRequest {
+        after,
+        offset: skip - behind,
+        limit: page.limit + behind,
+        ascending: page.ascending,
+    };
+    let mut found = list(conn, tenant_pk, filter, request)?;
+    if behind == 1 && !found.items.is_empty() {
+        let before = found.items.remove(0);
+        listing.remember_bookmark(
+            tenant_pk,
+            &shape,
+            generation,
+            page.offset,
+            position_of(&before),
+        );
+    }
+    if let Some(last) = found.items.last() {
+        let end = page.offset + found.items.len();
+        listing.remember_bookmark(tenant_pk, &shape, generation, end, position_of(last));
+    }
+    Ok(found)
+}
+
+/// The count of `filter`, remembered under `generation` (read as for [`offset_page`]).
+fn count(
+    conn: &Connection,
+    listing: &Listing,
+    generation: u64,
+    tenant_pk: i64,
+    filter: &InteractionFilter,
+) -> StoreResult<u64> {
+    let shape = format!("{filter:?}");
+    if let Some(count) = listing.count(tenant_pk, &shape, generation) {
+        return Ok(count);
+    }
+    let count = conditions(tenant_pk, filter).count(conn, "interaction")?;
+    listing.remember_count(tenant_pk, &shape, generation, count);
+    Ok(count)
 }
 
 /// Reads the legs of every call of a page in one query (not one per call).

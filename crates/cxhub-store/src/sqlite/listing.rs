@@ -1,5 +1,6 @@
 //! What makes offset pages and totals cheap: per-tenant write generations, and caches of
-//! counts and of page positions that are valid only while the tenant's generation holds.
+//! counts and of page positions that are valid only for the generation they were learned
+//! under.
 //!
 //! Dialects that page by number (klink `page`, CINNOX `offset`) would otherwise skip rows
 //! from the start on every request, and klink prints an exact `total` on every page. A
@@ -7,15 +8,37 @@
 //! keyset position before a given offset), so the next page, or the same page again,
 //! starts from a keyset seek; a total is counted once per generation.
 //!
-//! Every committed write that touches a tenant's interactions raises its generation, after
-//! the commit. A reader takes the generation before it queries and files what it learns
-//! under it, so anything learned from a snapshot older than a write is never used after it:
-//! the answers are exactly what a fresh `OFFSET` and `count(*)` would give.
+//! Every write transaction that changes a tenant's interactions raises its generation, a
+//! column of its `tenant` row ([`raise`]), in the same transaction. A reader reads the
+//! generation in the same snapshot as the rows it counts or pages ([`generation`]) and
+//! files what it learns under it, so what it learned is used only by readers that see
+//! exactly the same rows: the answers are what a fresh `OFFSET` and `count(*)` would give,
+//! whichever process wrote.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
+use rusqlite::Connection;
+
+use crate::StoreResult;
 use crate::query::Position;
+
+/// The tenant's interactions generation, as of the caller's read transaction.
+pub(crate) fn generation(conn: &Connection, tenant_pk: i64) -> StoreResult<u64> {
+    let generation: i64 = conn
+        .prepare_cached("select records_generation from tenant where pk = ?1")?
+        .query_row([tenant_pk], |row| row.get(0))?;
+    Ok(generation.unsigned_abs())
+}
+
+/// Raises the tenant's interactions generation, in the caller's write transaction.
+pub(crate) fn raise(conn: &Connection, tenant_pk: i64) -> StoreResult<()> {
+    conn.prepare_cached(
+        "update tenant set records_generation = records_generation + 1 where pk = ?1",
+    )?
+    .execute([tenant_pk])?;
+    Ok(())
+}
 
 /// Query shapes remembered per tenant; the least recently used go first.
 const MAX_SHAPES: usize = 512;
@@ -29,7 +52,8 @@ pub(crate) struct Listing {
 
 #[derive(Default)]
 struct Inner {
-    generations: HashMap<i64, u64>,
+    /// The newest generation seen of each tenant: shapes of older ones are dropped.
+    newest: HashMap<i64, u64>,
     /// By (tenant, query shape).
     shapes: HashMap<(i64, String), Shape>,
     tick: u64,
@@ -51,31 +75,14 @@ impl Listing {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The tenant's current write generation.
-    pub(crate) fn generation(&self, tenant_pk: i64) -> u64 {
-        self.lock()
-            .generations
-            .get(&tenant_pk)
-            .copied()
-            .unwrap_or(0)
-    }
-
-    /// Call after a committed write to the tenant's interactions.
-    pub(crate) fn bump(&self, tenant_pk: i64) {
-        let mut inner = self.lock();
-        *inner.generations.entry(tenant_pk).or_insert(0) += 1;
-        inner.shapes.retain(|(tenant, _), _| *tenant != tenant_pk);
-    }
-
     /// A count learned under `generation`, if it still holds.
     pub(crate) fn count(&self, tenant_pk: i64, shape: &str, generation: u64) -> Option<u64> {
         let mut inner = self.lock();
-        let current = inner.generations.get(&tenant_pk).copied().unwrap_or(0);
         inner.tick += 1;
         let tick = inner.tick;
         let found = inner.shapes.get_mut(&(tenant_pk, shape.to_owned()))?;
         found.used = tick;
-        (found.generation == generation && generation == current)
+        (found.generation == generation)
             .then_some(found.count)
             .flatten()
     }
@@ -93,9 +100,8 @@ impl Listing {
         offset: usize,
     ) -> Option<(usize, Position)> {
         let inner = self.lock();
-        let current = inner.generations.get(&tenant_pk).copied().unwrap_or(0);
         let found = inner.shapes.get(&(tenant_pk, shape.to_owned()))?;
-        if found.generation != generation || generation != current {
+        if found.generation != generation {
             return None;
         }
         found
@@ -121,8 +127,9 @@ impl Listing {
         });
     }
 
-    /// Runs `update` on the shape's entry for `generation`, if that is still current;
-    /// an entry of an older generation is replaced.
+    /// Runs `update` on the shape's entry for `generation`, unless a newer generation of
+    /// the tenant was seen (the reader's snapshot is then out of date); entries of older
+    /// generations are dropped.
     fn with_shape(
         &self,
         tenant_pk: i64,
@@ -131,9 +138,15 @@ impl Listing {
         update: impl FnOnce(&mut Shape),
     ) {
         let mut inner = self.lock();
-        let current = inner.generations.get(&tenant_pk).copied().unwrap_or(0);
-        if generation != current {
+        let newest = inner.newest.entry(tenant_pk).or_insert(generation);
+        if generation < *newest {
             return;
+        }
+        if generation > *newest {
+            *newest = generation;
+            inner
+                .shapes
+                .retain(|(tenant, _), it| *tenant != tenant_pk || it.generation >= generation);
         }
         inner.tick += 1;
         let tick = inner.tick;
@@ -180,26 +193,24 @@ mod tests {
     }
 
     #[test]
-    fn what_was_learned_before_a_write_is_not_used_after_it() {
+    fn what_was_learned_under_one_generation_is_used_only_under_it() {
         let listing = Listing::default();
-        let generation = listing.generation(1);
-        listing.remember_count(1, "all", generation, 10);
-        listing.remember_bookmark(1, "all", generation, 100, at(5));
-        assert_eq!(listing.count(1, "all", generation), Some(10));
-        assert_eq!(
-            listing.bookmark(1, "all", generation, 150),
-            Some((100, at(5)))
-        );
-        assert_eq!(listing.bookmark(1, "all", generation, 99), None);
-        // Another tenant's write changes nothing here.
-        listing.bump(2);
-        assert_eq!(listing.count(1, "all", generation), Some(10));
-        listing.bump(1);
-        let fresh = listing.generation(1);
-        assert_eq!(listing.count(1, "all", fresh), None);
-        assert_eq!(listing.bookmark(1, "all", fresh, 150), None);
-        // A reader that started before the write cannot file what it learned.
-        listing.remember_count(1, "all", generation, 11);
-        assert_eq!(listing.count(1, "all", fresh), None);
+        listing.remember_count(1, "all", 7, 10);
+        listing.remember_bookmark(1, "all", 7, 100, at(5));
+        assert_eq!(listing.count(1, "all", 7), Some(10));
+        assert_eq!(listing.bookmark(1, "all", 7, 150), Some((100, at(5))));
+        assert_eq!(listing.bookmark(1, "all", 7, 99), None);
+        // Another tenant's generations change nothing here.
+        listing.remember_count(2, "all", 9, 3);
+        assert_eq!(listing.count(1, "all", 7), Some(10));
+        // A reader that sees a write (generation 8) finds nothing of 7.
+        assert_eq!(listing.count(1, "all", 8), None);
+        assert_eq!(listing.bookmark(1, "all", 8, 150), None);
+        listing.remember_count(1, "all", 8, 11);
+        assert_eq!(listing.count(1, "all", 8), Some(11));
+        // A reader whose snapshot is older than what was seen files nothing.
+        listing.remember_count(1, "all", 7, 10);
+        assert_eq!(listing.count(1, "all", 7), None);
+        assert_eq!(listing.count(1, "all", 8), Some(11));
     }
 }
