@@ -2,7 +2,8 @@
 //! pages read straight through rusqlite for the baseline.
 //!
 //! The client shares the 2 cores with the server; its own cost (reqwest, JSON parsing
-//! of every answer is skipped: bodies are read as bytes) is part of every HTTP figure.
+//! of every answer is skipped: bodies are read as bytes) is part of every HTTP figure,
+//! and is measured: the CPU time of both processes during each run is read from /proc.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -22,7 +23,7 @@ use crate::dataset::Dataset;
 
 /// The server, as a child process of this binary.
 pub struct Server {
-    child: Child,
+    pub child: Child,
     pub base: String,
 }
 
@@ -352,20 +353,41 @@ fn walk_raw(
     Ok(after)
 }
 
-/// Latencies of one scenario at one concurrency, and the wall time of the run.
+/// Latencies of one scenario at one concurrency, the wall time of the run, and the CPU
+/// time the server and the client (this process) used during it.
 pub struct Measured {
     pub latencies: Vec<Duration>,
     pub wall: Duration,
+    pub server_cpu: Option<Duration>,
+    pub client_cpu: Option<Duration>,
+}
+
+/// The CPU time (user and system, all threads) a process has used so far, from
+/// `/proc/<pid>/stat`, whose times are in clock ticks of 1/100 s (Linux's `USER_HZ`).
+pub fn cpu_time(pid: &str) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name, in parentheses, may hold spaces: count fields after it.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+fn cpu_since(pid: &str, before: Option<Duration>) -> Option<Duration> {
+    Some(cpu_time(pid)?.saturating_sub(before?))
 }
 
 /// Runs `total` requests of `scenario` over HTTP from `concurrency` tasks.
 pub async fn measure(
-    base: &str,
+    server: &Server,
     token: &str,
     scenario: &Scenario,
     concurrency: usize,
     total: usize,
 ) -> anyhow::Result<Measured> {
+    let base = server.base.as_str();
+    let server_pid = server.child.id().to_string();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrency)
         .build()?;
@@ -375,6 +397,7 @@ pub async fn measure(
     }
     let requests = Arc::new(scenario.requests.clone());
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (server_before, client_before) = (cpu_time(&server_pid), cpu_time("self"));
     let started = Clock::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
@@ -401,6 +424,8 @@ pub async fn measure(
     Ok(Measured {
         latencies,
         wall: started.elapsed(),
+        server_cpu: cpu_since(&server_pid, server_before),
+        client_cpu: cpu_since("self", client_before),
     })
 }
 
@@ -435,6 +460,7 @@ pub fn measure_raw(
     total: usize,
 ) -> anyhow::Result<Measured> {
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let before = cpu_time("self");
     let started = Clock::now();
     let latencies = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..concurrency)
@@ -465,5 +491,7 @@ pub fn measure_raw(
     Ok(Measured {
         latencies,
         wall: started.elapsed(),
+        server_cpu: None,
+        client_cpu: cpu_since("self", before),
     })
 }

@@ -149,14 +149,8 @@ async fn run(args: &Args) -> anyhow::Result<()> {
     let scenarios = client::scenarios(&server.base, &read_token, &dataset, &db, bench.pk).await?;
     for scenario in &scenarios {
         for concurrency in [1, 32] {
-            let http = client::measure(
-                &server.base,
-                &read_token,
-                scenario,
-                concurrency,
-                args.requests,
-            )
-            .await?;
+            let http =
+                client::measure(&server, &read_token, scenario, concurrency, args.requests).await?;
             let sql = client::measure_raw(&db, bench.pk, scenario, concurrency, args.requests)?;
             report.add(Figure::latency(&scenario.name, concurrency, &http, &sql));
         }

@@ -24,6 +24,10 @@ pub struct Stats {
     pub p50: Duration,
     pub p99: Duration,
     pub per_sec: f64,
+    /// CPU time per request of the server, and of the client (for the SQL baseline, of
+    /// the threads that ran it).
+    pub server_cpu: Option<Duration>,
+    pub client_cpu: Option<Duration>,
 }
 
 impl Stats {
@@ -36,10 +40,15 @@ impl Stats {
                 .copied()
                 .unwrap_or_default()
         };
+        let per_request = |cpu: Option<Duration>| {
+            cpu.map(|it| it / u32::try_from(sorted.len().max(1)).unwrap_or(u32::MAX))
+        };
         Stats {
             p50: at(0.50),
             p99: at(0.99),
             per_sec: sorted.len() as f64 / measured.wall.as_secs_f64().max(f64::EPSILON),
+            server_cpu: per_request(measured.server_cpu),
+            client_cpu: per_request(measured.client_cpu),
         }
     }
 }
@@ -113,9 +122,14 @@ impl Report {
         }
         let _ = writeln!(
             out,
-            "\n| listing, 100 rows a page | conc. | HTTP p50 ms | HTTP p99 ms | HTTP pages/s | SQL p50 ms | SQL p99 ms | SQL pages/s | pages/s ratio |"
+            "\n| listing, 100 rows a page | conc. | HTTP p50 ms | HTTP p99 ms | HTTP pages/s | SQL p50 ms | SQL p99 ms | SQL pages/s | pages/s ratio | CPU ms/page: server, client, SQL |"
         );
-        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        let cpu = |it: Option<Duration>| {
+            it.map_or("?".to_owned(), |it| {
+                format!("{:.2}", it.as_secs_f64() * 1000.0)
+            })
+        };
         for figure in &self.figures {
             if let Figure::Latency {
                 name,
@@ -126,14 +140,17 @@ impl Report {
             {
                 let _ = writeln!(
                     out,
-                    "| {name} | {concurrency} | {} | {} | {:.0} | {} | {} | {:.0} | {:.2} |",
+                    "| {name} | {concurrency} | {} | {} | {:.0} | {} | {} | {:.0} | {:.2} | {}, {}, {} |",
                     ms(http.p50),
                     ms(http.p99),
                     http.per_sec,
                     ms(sql.p50),
                     ms(sql.p99),
                     sql.per_sec,
-                    http.per_sec / sql.per_sec
+                    http.per_sec / sql.per_sec,
+                    cpu(http.server_cpu),
+                    cpu(http.client_cpu),
+                    cpu(sql.client_cpu),
                 );
             }
         }
