@@ -4,6 +4,7 @@
 //! same parser that accepted it (once while the store keeps the subject in memory: the
 //! parsed events are the projector's memo), and the subject's fold computes its record.
 
+use std::any::Any;
 use std::sync::{Arc, LazyLock};
 
 use cxhub_ingest::call::{CallTargets, FoldConfig, call_sla, fold_call};
@@ -15,7 +16,7 @@ use cxhub_model::event::SubjectKind;
 use cxhub_model::ids::Key;
 use cxhub_model::interaction::{Interaction, SlaStatus};
 use cxhub_model::time::Instant;
-use cxhub_store::events::{Memo, Projection, Projector, StoredEvent, Subject};
+use cxhub_store::events::{Memo, NewEvent, Projection, Projector, Read, StoredEvent, Subject};
 
 /// How often the server looks for records whose clock-based rules are due.
 pub const SWEEP_EVERY_SECS: u64 = 30;
@@ -89,6 +90,23 @@ impl Projector for Folds {
             }
         }
     }
+
+    /// A new event's body is parsed here, on the request's task, rather than by the
+    /// fold on the writer thread.
+    fn read(&self, event: &NewEvent) -> Read {
+        let parsed = parse_body(&event.body)
+            .map_err(|errors| {
+                tracing::warn!(event = %event.event_id, ?errors, "a new event no longer reads; skipped");
+            })
+            .ok();
+        Some(Box::new(parsed))
+    }
+
+    fn adopt(&self, memo: &mut Memo, seq: i64, read: Box<dyn Any + Send>) {
+        if let Ok(event) = read.downcast::<Option<Event>>() {
+            Parsed::of(memo).adopt(seq, *event);
+        }
+    }
 }
 
 fn interaction(record: Interaction, refold_at: Option<Instant>) -> Projection {
@@ -114,6 +132,13 @@ impl Parsed {
             .expect("a memo of parsed events, just made")
     }
 
+    /// Takes an event read ahead of its fold (`Projector::read`), stored as `seq`.
+    fn adopt(&mut self, seq: i64, event: Option<Event>) {
+        if let Err(at) = self.0.binary_search_by_key(&seq, |it| it.0) {
+            self.0.insert(at, (seq, event));
+        }
+    }
+
     /// Every event of `stored` that reads, parsing only those not read before.
     fn read<'a>(&'a mut self, stored: &[StoredEvent]) -> Vec<&'a Event> {
         let find = |parsed: &[(i64, Option<Event>)], seq: i64| {
@@ -136,12 +161,15 @@ impl Parsed {
     }
 }
 
+fn parse_body(body: &str) -> Result<Event, Vec<cxhub_model::error::FieldError>> {
+    serde_json::from_str(body)
+        .map_err(|err| vec![cxhub_model::error::FieldError::new("body", err.to_string())])
+        .and_then(|value| event::parse(&value))
+}
+
 /// Reads a stored body again; one that no longer reads is skipped, with a warning.
 fn read(stored: &StoredEvent) -> Option<Event> {
-    let parsed = serde_json::from_str(&stored.body)
-        .map_err(|err| vec![cxhub_model::error::FieldError::new("body", err.to_string())])
-        .and_then(|value| event::parse(&value));
-    match parsed {
+    match parse_body(&stored.body) {
         Ok(event) => Some(event),
         Err(errors) => {
             tracing::warn!(

@@ -103,4 +103,18 @@ pub trait Projector: Send + Sync + 'static {
         queue: &dyn Fn(&Key) -> Option<Queue>,
         now: Instant,
     ) -> Projection;
+
+    /// Reads a new event ahead of its fold, into what [`Projector::adopt`] takes. The
+    /// store calls it before it queues the write, so the reading is done off the single
+    /// writer thread. `None` (the default) leaves it all to `project`.
+    fn read(&self, _event: &NewEvent) -> Read {
+        None
+    }
+
+    /// Takes what [`Projector::read`] made of an event, now stored as `seq`, into the
+    /// memo of its subject, before the subject is folded.
+    fn adopt(&self, _memo: &mut Memo, _seq: i64, _read: Box<dyn std::any::Any + Send>) {}
 }
+
+/// What a projector read of a new event ahead of its fold (see [`Projector::read`]).
+pub type Read = Option<Box<dyn std::any::Any + Send>>;

@@ -15,7 +15,9 @@ use super::codec::{self, Cols};
 use super::writer::WriteCtx;
 use super::{SqliteStore, directory, interactions, listing, presence};
 use crate::StoreResult;
-use crate::events::{EventOutcome, Memo, NewEvent, Projection, Projector, StoredEvent, Subject};
+use crate::events::{
+    EventOutcome, Memo, NewEvent, Projection, Projector, Read, StoredEvent, Subject,
+};
 
 const COLUMNS: &str =
     "seq, source, event_id, subject_kind, subject_id, type, at, body, received_at";
@@ -43,7 +45,10 @@ impl SqliteStore {
         events: Vec<NewEvent>,
         projector: Arc<dyn Projector>,
     ) -> StoreResult<Vec<EventOutcome>> {
-        self.write(move |ctx| ingest(ctx, tenant_pk, &events, projector.as_ref()))
+        // Each event is read for its fold here, on the caller's task, so that the writer
+        // thread, which every write waits for, does not.
+        let read: Vec<Read> = events.iter().map(|it| projector.read(it)).collect();
+        self.write(move |ctx| ingest(ctx, tenant_pk, &events, read, projector.as_ref()))
             .await
     }
 
@@ -74,13 +79,14 @@ fn ingest(
     ctx: &mut WriteCtx,
     tenant_pk: i64,
     events: &[NewEvent],
+    read: Vec<Read>,
     projector: &dyn Projector,
 ) -> StoreResult<Vec<EventOutcome>> {
     let received_at = Instant::now();
     let mut outcomes = Vec::with_capacity(events.len());
-    // The new events of each subject, as stored.
-    let mut dirty: BTreeMap<Subject, Vec<StoredEvent>> = BTreeMap::new();
-    for event in events {
+    // The new events of each subject, as stored, with what the projector read of them.
+    let mut dirty: BTreeMap<Subject, Vec<(StoredEvent, Read)>> = BTreeMap::new();
+    for (event, read) in events.iter().zip(read) {
         for (table, key) in &event.named {
             ctx.ensure(tenant_pk, table, key.as_str())?;
         }
@@ -111,7 +117,7 @@ fn ingest(
             source: event.source.clone(),
             id: event.subject_id.clone(),
         };
-        dirty.entry(subject).or_default().push(StoredEvent {
+        let stored = StoredEvent {
             seq: ctx.conn().last_insert_rowid(),
             source: event.source.clone(),
             event_id: event.event_id.clone(),
@@ -121,7 +127,8 @@ fn ingest(
             at: event.at,
             body: event.body.clone(),
             received_at,
-        });
+        };
+        dirty.entry(subject).or_default().push((stored, read));
     }
     let folder = Folder::new(projector, Instant::now());
     let changed = !dirty.is_empty();
@@ -140,7 +147,7 @@ fn refold(
     folder: &Folder,
     tenant_pk: i64,
     subject: &Subject,
-    new: Vec<StoredEvent>,
+    new: Vec<(StoredEvent, Read)>,
 ) -> StoreResult<()> {
     let now = folder.now;
     match subject.kind {
@@ -149,7 +156,7 @@ fn refold(
             write(ctx, tenant_pk, projection, None, now)
         }
         SubjectKind::Presence => {
-            let points = new.iter().map(|it| (it.at, &it.event_id));
+            let points = new.iter().map(|(it, _)| (it.at, &it.event_id));
             let (Some(first), Some(last)) = (points.clone().min(), points.max()) else {
                 return Ok(());
             };
@@ -251,20 +258,28 @@ fn fold_whole(
     folder: &Folder,
     tenant_pk: i64,
     subject: &Subject,
-    new: Vec<StoredEvent>,
+    new: Vec<(StoredEvent, Read)>,
 ) -> StoreResult<Projection> {
     let key = (tenant_pk, subject.clone());
+    let (new, read): (Vec<StoredEvent>, Vec<Read>) = new.into_iter().unzip();
+    let seqs: Vec<i64> = new.iter().map(|it| it.seq).collect();
     let mut kept = match ctx.subjects.take(&key) {
         Some(mut kept) => {
             kept.events.extend(new);
             kept.events.sort_by_key(|it| (it.at, it.seq));
             kept
         }
+        // The table holds the new events already.
         None => Kept {
             events: subject_events(ctx.conn(), tenant_pk, subject)?,
             memo: None,
         },
     };
+    for (seq, read) in seqs.into_iter().zip(read) {
+        if let Some(read) = read {
+            folder.projector.adopt(&mut kept.memo, seq, read);
+        }
+    }
     let projection = folder.project(ctx.conn(), tenant_pk, subject, &kept.events, &mut kept.memo);
     ctx.subjects.put(key, kept);
     Ok(projection)
