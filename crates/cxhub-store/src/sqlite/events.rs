@@ -172,9 +172,15 @@ fn refold(
             if window.after == 2 {
                 keep.remove(&window.events[window.events.len() - 1].event_id);
             }
-            // A window is read afresh each time: nothing is kept of it.
+            // A window is read afresh each time; of it, only what the projector read of
+            // the new events ahead of the write is at hand.
+            let mut memo = None;
+            folder.adopt(
+                &mut memo,
+                new.into_iter().map(|(event, read)| (event.seq, read)),
+            );
             let projection =
-                folder.project(ctx.conn(), tenant_pk, subject, &window.events, &mut None);
+                folder.project(ctx.conn(), tenant_pk, subject, &window.events, &mut memo);
             write(ctx, tenant_pk, projection, Some(&keep), now)
         }
     }
@@ -275,11 +281,7 @@ fn fold_whole(
             memo: None,
         },
     };
-    for (seq, read) in seqs.into_iter().zip(read) {
-        if let Some(read) = read {
-            folder.projector.adopt(&mut kept.memo, seq, read);
-        }
-    }
+    folder.adopt(&mut kept.memo, seqs.into_iter().zip(read));
     let projection = folder.project(ctx.conn(), tenant_pk, subject, &kept.events, &mut kept.memo);
     ctx.subjects.put(key, kept);
     Ok(projection)
@@ -298,6 +300,15 @@ impl<'a> Folder<'a> {
             projector,
             queues: Queues::default(),
             now,
+        }
+    }
+
+    /// Hands the projector what it read of new events ahead of the write, by seq.
+    fn adopt(&self, memo: &mut Memo, read: impl IntoIterator<Item = (i64, Read)>) {
+        for (seq, read) in read {
+            if let Some(read) = read {
+                self.projector.adopt(memo, seq, read);
+            }
         }
     }
 
