@@ -6,6 +6,12 @@
 
 mod simulate;
 
+/// mimalloc rather than the system allocator: a page's rows are decoded on a blocking
+/// thread and freed on an async worker, and glibc's per-thread arenas make those
+/// cross-thread frees costly (docs/decisions.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 
