@@ -16,14 +16,22 @@ pub enum Kind {
 /// `0000000K-0000-8HHH-8HHH-HHHHHHHHHHHH`, with the kind `K` in the first group and the
 /// id in the 18 hex digits that the version and variant nibbles leave free.
 pub fn record_uuid(kind: Kind, id: RecordId) -> String {
-    let hex = format!("{:018x}", id.get());
-    format!(
-        "{:08x}-0000-8{}-8{}-{}",
-        kind as u32,
-        &hex[..3],
-        &hex[3..6],
-        &hex[6..]
-    )
+    // The id's 18 hex digits, as 12 + 12 + 48 bits around the two `8` nibbles.
+    let id = u128::from(id.get().unsigned_abs());
+    let bits = (u128::from(kind as u32) << 96)
+        | (0x8 << 76)
+        | ((id >> 60) << 64)
+        | (0x8 << 60)
+        | (((id >> 48) & 0xfff) << 48)
+        | (id & 0xffff_ffff_ffff);
+    lower(Uuid::from_u128(bits))
+}
+
+/// The hyphenated lower-case form, without going through `fmt`.
+fn lower(uuid: Uuid) -> String {
+    uuid.hyphenated()
+        .encode_lower(&mut Uuid::encode_buffer())
+        .to_owned()
 }
 
 /// Reads a UUID printed by [`record_uuid`] for `kind`; anything else names no record.
@@ -58,8 +66,14 @@ const NAMESPACE: Uuid = Uuid::from_u128(0x6378_6875_622d_4b6c_8969_6e6b_2d69_647
 /// A stable UUID for an object the model names by its natural key only (a presence
 /// status, a contact's platform identity, a ticket's custom field value).
 pub fn derived_uuid(tenant: &str, kind: &str, natural_key: &str) -> String {
-    let name = format!("{tenant}/{kind}/{natural_key}");
-    Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string()
+    let mut name = String::with_capacity(tenant.len() + kind.len() + natural_key.len() + 2);
+    for (n, part) in [tenant, kind, natural_key].into_iter().enumerate() {
+        if n > 0 {
+            name.push('/');
+        }
+        name.push_str(part);
+    }
+    lower(Uuid::new_v5(&NAMESPACE, name.as_bytes()))
 }
 
 /// A fresh random request id.
@@ -96,6 +110,19 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn record_uuids_keep_the_documented_layout(raw in 1i64..=i64::MAX) {
+            let hex = format!("{raw:018x}");
+            let expected = format!("00000003-0000-8{}-8{}-{}", &hex[..3], &hex[3..6], &hex[6..]);
+            prop_assert_eq!(record_uuid(Kind::Ticket, RecordId::new(raw).unwrap()), expected);
+        }
+
+        #[test]
+        fn derived_uuids_hash_the_joined_name(tenant in "[a-z]{1,8}", key in "\\PC{0,20}") {
+            let expected = Uuid::new_v5(&NAMESPACE, format!("{tenant}/status/{key}").as_bytes());
+            prop_assert_eq!(derived_uuid(&tenant, "status", &key), expected.to_string());
+        }
+
         #[test]
         fn every_record_id_round_trips(raw in 1i64..=i64::MAX) {
             let id = RecordId::new(raw).unwrap();

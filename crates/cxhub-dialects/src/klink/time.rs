@@ -4,7 +4,7 @@
 //! PostgreSQL's text form for `startedDate` (`2026-03-30 08:30:00.000+00`) and
 //! `closedAt` (`2026-03-30 09:15:20+00`). All are printed in UTC.
 
-use cxhub_model::time::Instant;
+use cxhub_model::time::{Instant, push_padded};
 
 /// `2026-03-30T08:30:05.123Z`.
 pub fn iso(at: Instant) -> String {
@@ -13,20 +13,31 @@ pub fn iso(at: Instant) -> String {
 
 /// `2026-03-30 08:30:00.000+00`: PostgreSQL text with three fraction digits.
 pub fn pg_millis(at: Instant) -> String {
-    let utc = at.to_timestamp().to_zoned(jiff::tz::TimeZone::UTC);
-    format!("{}+00", utc.strftime("%Y-%m-%d %H:%M:%S%.3f"))
+    let mut out = String::with_capacity(26);
+    at.push_utc_date_time(&mut out, b' ');
+    out.push('.');
+    push_padded(&mut out, at.millis_of_second(), 3);
+    out.push_str("+00");
+    out
 }
 
 /// `2026-03-30 09:15:20+00`: PostgreSQL `timestamptz` text, with a fraction only when it
 /// is not zero and without trailing zeros (`09:15:20.12+00`).
 pub fn pg(at: Instant) -> String {
-    let utc = at.to_timestamp().to_zoned(jiff::tz::TimeZone::UTC);
-    let base = utc.strftime("%Y-%m-%d %H:%M:%S").to_string();
-    let millis = at.as_millis().rem_euclid(1000);
-    match millis {
-        0 => format!("{base}+00"),
-        _ => format!("{base}.{}+00", format!("{millis:03}").trim_end_matches('0')),
+    let mut out = String::with_capacity(26);
+    at.push_utc_date_time(&mut out, b' ');
+    let mut millis = at.millis_of_second();
+    if millis != 0 {
+        let mut digits = 3;
+        while millis % 10 == 0 {
+            millis /= 10;
+            digits -= 1;
+        }
+        out.push('.');
+        push_padded(&mut out, millis, digits);
     }
+    out.push_str("+00");
+    out
 }
 
 /// Reads any of klink's forms back: ISO 8601 or PostgreSQL text with a `+00`-style offset.
@@ -61,6 +72,19 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn forms_match_jiffs_strftime(millis in 0i64..=253_402_300_799_999) {
+            let at = Instant::from_millis(millis).unwrap();
+            let utc = at.to_timestamp().to_zoned(jiff::tz::TimeZone::UTC);
+            prop_assert_eq!(pg_millis(at), format!("{}+00", utc.strftime("%Y-%m-%d %H:%M:%S%.3f")));
+            let base = utc.strftime("%Y-%m-%d %H:%M:%S").to_string();
+            let expected = match millis % 1000 {
+                0 => format!("{base}+00"),
+                ms => format!("{base}.{}+00", format!("{ms:03}").trim_end_matches('0')),
+            };
+            prop_assert_eq!(pg(at), expected);
+        }
+
         #[test]
         fn every_form_reads_back(millis in 0i64..=253_402_300_799_999) {
             let at = Instant::from_millis(millis).unwrap();
