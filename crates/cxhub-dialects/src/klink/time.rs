@@ -29,7 +29,7 @@ pub fn pg(at: Instant) -> String {
     let mut millis = at.millis_of_second();
     if millis != 0 {
         let mut digits = 3;
-        while millis % 10 == 0 {
+        while millis.is_multiple_of(10) {
             millis /= 10;
             digits -= 1;
         }
