@@ -1,5 +1,7 @@
 //! The klink dialect against the seeds' examples, and round trips through it.
 
+use std::sync::Arc;
+
 use cxhub_dialects::klink::wire::{CxLog, Directory, PresenceLogItem, TicketObject};
 use cxhub_dialects::shape::mismatches;
 use cxhub_model::call::{CallDetail, CallKind, CallStatus, Media, Party};
@@ -36,7 +38,7 @@ fn directory() -> Directory {
     let mut user = User::stub(key("u-7"));
     user.name = Some("John".to_owned());
     user.email = Some("john@example.com".to_owned());
-    directory.users.insert("u-7".to_owned(), user);
+    directory.users.insert(key("u-7"), Arc::new(user));
     let mut contact = Contact::stub(key("c-1"));
     contact.name = Some("Mai".to_owned());
     contact.phones = vec!["+84901234567".to_owned()];
@@ -45,23 +47,23 @@ fn directory() -> Directory {
         channel: "messenger".to_owned(),
         platform_id: "PSID-1".to_owned(),
     }];
-    directory.contacts.insert("c-1".to_owned(), contact);
+    directory.contacts.insert(key("c-1"), Arc::new(contact));
     let mut queue = Queue::stub(key("q-1"));
     queue.name = Some("Support".to_owned());
-    directory.queues.insert("q-1".to_owned(), queue);
+    directory.queues.insert(key("q-1"), Arc::new(queue));
     directory.tags.insert(
-        "vip".to_owned(),
-        Tag {
+        key("vip"),
+        Arc::new(Tag {
             id: key("vip"),
             name: "VIP".to_owned(),
             position: 1,
             created_at: None,
             updated_at: None,
-        },
+        }),
     );
     directory.attributes.insert(
-        "cf_due".to_owned(),
-        Attribute {
+        key("cf_due"),
+        Arc::new(Attribute {
             id: key("cf_due"),
             system_name: "cf_due".to_owned(),
             display_name: "Due".to_owned(),
@@ -74,12 +76,12 @@ fn directory() -> Directory {
             group_id: Some("g-1".to_owned()),
             created_at: None,
             updated_at: None,
-        },
+        }),
     );
     for status in PresenceStatus::defaults() {
         directory
             .statuses
-            .insert(status.system_name.to_string(), status);
+            .insert(status.system_name.clone(), Arc::new(status));
     }
     directory
 }

@@ -72,6 +72,13 @@ impl Key {
     }
 }
 
+/// Lets maps keyed by [`Key`] be read with a `&str`; a key hashes and compares as its text.
+impl std::borrow::Borrow<str> for Key {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

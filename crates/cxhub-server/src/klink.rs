@@ -20,7 +20,7 @@ use cxhub_model::error::FieldError;
 use cxhub_model::ids::Key;
 use cxhub_model::time::{Instant, Zone};
 use cxhub_store::query::{InteractionFilter, PageRequest, PresenceFilter, TicketFilter};
-use cxhub_store::{DirectoryKeys, DirectoryPage, TenantScope};
+use cxhub_store::{DirectoryEntries, DirectoryKeys, TenantScope};
 use serde::Serialize;
 
 use crate::AppState;
@@ -243,53 +243,23 @@ fn page_request(paging: Paging) -> PageRequest {
     PageRequest::offset(paging.offset(), paging.page_size)
 }
 
-/// Fetches the directory entries a page names and indexes them by key.
+/// Fetches the directory entries a page names, by key.
 async fn directory(
     state: &AppState,
     scope: &TenantScope,
     keys: DirectoryKeys,
 ) -> Result<Directory, KlinkError> {
-    let page: DirectoryPage = state.store.lookup(scope, keys).await?;
-    let mut directory = Directory {
+    let found: DirectoryEntries = state.store.lookup(scope, keys).await?;
+    Ok(Directory {
         tenant: scope.id.to_string(),
-        ..Directory::default()
-    };
-    directory.users = page
-        .users
-        .into_iter()
-        .map(|it| (it.id.to_string(), it))
-        .collect();
-    directory.contacts = page
-        .contacts
-        .into_iter()
-        .map(|it| (it.id.to_string(), it))
-        .collect();
-    directory.queues = page
-        .queues
-        .into_iter()
-        .map(|it| (it.id.to_string(), it))
-        .collect();
-    directory.tags = page
-        .tags
-        .into_iter()
-        .map(|it| (it.id.to_string(), it))
-        .collect();
-    directory.categories = page
-        .categories
-        .into_iter()
-        .map(|it| (it.id.to_string(), it))
-        .collect();
-    directory.attributes = page
-        .attributes
-        .into_iter()
-        .map(|it| (it.id.to_string(), it))
-        .collect();
-    directory.statuses = page
-        .presence_statuses
-        .into_iter()
-        .map(|it| (it.system_name.to_string(), it))
-        .collect();
-    Ok(directory)
+        users: found.users,
+        contacts: found.contacts,
+        queues: found.queues,
+        tags: found.tags,
+        categories: found.categories,
+        attributes: found.attributes,
+        statuses: found.presence_statuses,
+    })
 }
 
 /// `GET /api/v1/cx-logs`: CX logs of every channel, newest first.
@@ -312,7 +282,10 @@ async fn cx_logs(
         .store
         .list_interactions_counted(&scope, filter, page_request(paging))
         .await?;
-    let mut keys = DirectoryKeys::default();
+    let mut keys = DirectoryKeys {
+        contact_tags: true,
+        ..DirectoryKeys::default()
+    };
     for it in &page.items {
         keys.users.extend(
             [&it.agent_id, &it.first_assignee_id, &it.closed_assignee_id]
@@ -323,16 +296,7 @@ async fn cx_logs(
         keys.contacts.extend(it.contact_id.iter().cloned());
         keys.queues.extend(it.queue_id.iter().cloned());
     }
-    let mut directory = directory(&state, &scope, keys).await?;
-    let tag_keys: Vec<Key> = directory
-        .contacts
-        .values()
-        .flat_map(|it| it.tags.iter().cloned())
-        .collect();
-    if !tag_keys.is_empty() {
-        let tags = directory_tags(&state, &scope, tag_keys).await?;
-        directory.tags = tags;
-    }
+    let directory = directory(&state, &scope, keys).await?;
     Ok(Json(CxLogsResponse {
         request_id: cxhub_dialects::klink::ids::request_id(),
         cx_logs: CxLogsPage {
@@ -347,28 +311,6 @@ async fn cx_logs(
             last_page: paging.last_page(total),
         },
     }))
-}
-
-async fn directory_tags(
-    state: &AppState,
-    scope: &TenantScope,
-    tags: Vec<Key>,
-) -> Result<HashMap<String, cxhub_model::directory::Tag>, KlinkError> {
-    let page = state
-        .store
-        .lookup(
-            scope,
-            DirectoryKeys {
-                tags,
-                ..DirectoryKeys::default()
-            },
-        )
-        .await?;
-    Ok(page
-        .tags
-        .into_iter()
-        .map(|it| (it.id.to_string(), it))
-        .collect())
 }
 
 /// `GET /api/v1/user-presence-status-log`: agents' presence changes, newest first.

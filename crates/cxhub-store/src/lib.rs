@@ -15,6 +15,9 @@ pub mod query;
 pub mod sqlite;
 pub mod tokens;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use cxhub_model::directory::{
     Attribute, Category, Contact, Extension, PresenceStatus, Queue, Tag, Tenant, User,
 };
@@ -414,11 +417,12 @@ impl Store {
     }
 
     /// Directory entries by key, of several kinds at once (to fill a page's nested objects).
+    /// Keys with no entry are left out.
     pub async fn lookup(
         &self,
         scope: &TenantScope,
         keys: DirectoryKeys,
-    ) -> StoreResult<DirectoryPage> {
+    ) -> StoreResult<DirectoryEntries> {
         match self {
             Store::Sqlite(store) => store.lookup(scope.pk, keys).await,
         }
@@ -462,9 +466,25 @@ pub struct DirectoryKeys {
     pub categories: Vec<Key>,
     pub attributes: Vec<Key>,
     pub presence_statuses: Vec<Key>,
+    /// Also the tags that the contacts found carry (klink nests them in each contact).
+    pub contact_tags: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Directory entries found by [`Store::lookup`], by key (presence statuses by system
+/// name). Entries are shared with the store's directory cache, so a page's nested
+/// objects are not decoded again for every request.
+#[derive(Debug, Clone, Default)]
+pub struct DirectoryEntries {
+    pub users: HashMap<Key, Arc<User>>,
+    pub queues: HashMap<Key, Arc<Queue>>,
+    pub contacts: HashMap<Key, Arc<Contact>>,
+    pub tags: HashMap<Key, Arc<Tag>>,
+    pub categories: HashMap<Key, Arc<Category>>,
+    pub attributes: HashMap<Key, Arc<Attribute>>,
+    pub presence_statuses: HashMap<Key, Arc<PresenceStatus>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DirectoryKind {
     Users,
     Queues,

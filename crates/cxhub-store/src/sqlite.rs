@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sqlite/migrations/0002_events.sql"),
     include_str!("sqlite/migrations/0003_listing.sql"),
     include_str!("sqlite/migrations/0004_generations.sql"),
+    include_str!("sqlite/migrations/0005_directory_generation.sql"),
 ];
 
 /// How many read connections to keep. Two cores serve at most a few queries at once;
@@ -55,6 +56,8 @@ pub struct SqliteStore {
     writer: Writer,
     /// Write generations, counts and offset bookmarks (see `listing.rs`).
     listing: Arc<listing::Listing>,
+    /// Directory entries that lookups read, per tenant generation (see `directory.rs`).
+    directory_cache: Arc<directory::Cache>,
 }
 
 impl SqliteStore {
@@ -79,6 +82,7 @@ impl SqliteStore {
             readers: Arc::new(ReaderPool::new(path.to_owned())),
             writer,
             listing: Arc::new(listing::Listing::default()),
+            directory_cache: Arc::new(directory::Cache::default()),
         })
     }
 

@@ -1,11 +1,14 @@
 //! The SQLite store on a real database file.
 
 use cxhub_model::call::{CallDetail, CallStatus, Party};
+use cxhub_model::directory::{Contact, Tag};
 use cxhub_model::ids::Key;
 use cxhub_model::interaction::{Channel, Direction, Interaction, InteractionStatus};
 use cxhub_model::time::{Instant, Zone};
 use cxhub_store::query::{InteractionFilter, PageRequest};
-use cxhub_store::{NewTenant, Outcome, Store, StoreError, TenantScope};
+use cxhub_store::{
+    DirectoryBatch, DirectoryKeys, NewTenant, Outcome, Store, StoreError, TenantScope,
+};
 use proptest::prelude::*;
 
 async fn open(dir: &tempfile::TempDir) -> Store {
@@ -94,7 +97,7 @@ async fn records_survive_a_reopen_and_migrations_run_once() {
         .unwrap();
     assert_eq!(
         (version, mode.as_str()),
-        (4, "wal"),
+        (5, "wal"),
         "every migration, once"
     );
 }
@@ -302,4 +305,113 @@ proptest! {
         prop_assert_eq!(&by_offset, &want);
         prop_assert_eq!(got, want);
     }
+}
+
+fn contact(id: &str, name: &str, tags: &[&str]) -> Contact {
+    let mut contact = Contact::stub(Key::parse(id).unwrap());
+    contact.name = Some(name.to_owned());
+    contact.tags = tags.iter().map(|it| Key::parse(it).unwrap()).collect();
+    contact
+}
+
+/// The contacts' names that a lookup of `ids` returns, in id order, and the tags it found.
+async fn looked_up(store: &Store, scope: &TenantScope, ids: &[&str]) -> (Vec<String>, Vec<String>) {
+    let found = store
+        .lookup(
+            scope,
+            DirectoryKeys {
+                contacts: ids.iter().map(|it| Key::parse(it).unwrap()).collect(),
+                contact_tags: true,
+                ..DirectoryKeys::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mut names: Vec<String> = found
+        .contacts
+        .values()
+        .map(|it| format!("{}={}", it.id, it.name.as_deref().unwrap_or("-")))
+        .collect();
+    names.sort();
+    let mut tags: Vec<String> = found.tags.values().map(|it| it.name.clone()).collect();
+    tags.sort();
+    (names, tags)
+}
+
+#[tokio::test]
+async fn directory_lookups_see_every_change_whoever_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let scope = tenant(&store, "acme").await;
+    let vip = Tag {
+        id: Key::parse("vip").unwrap(),
+        name: "VIP".to_owned(),
+        position: 1,
+        created_at: None,
+        updated_at: None,
+    };
+    let batch = DirectoryBatch {
+        contacts: vec![contact("c-1", "Mai", &["vip"])],
+        tags: vec![vip],
+        ..DirectoryBatch::default()
+    };
+    store.upsert_directory(&scope, batch).await.unwrap();
+    let first = looked_up(&store, &scope, &["c-1", "c-2"]).await;
+    assert_eq!(first, (vec!["c-1=Mai".to_owned()], vec!["VIP".to_owned()]));
+    // Asked again, the answer comes from the cache, and is the same.
+    assert_eq!(looked_up(&store, &scope, &["c-1", "c-2"]).await, first);
+
+    // An upsert through the store: a changed entry and one that was missing.
+    let batch = DirectoryBatch {
+        contacts: vec![contact("c-1", "Mai Tran", &[]), contact("c-2", "Lan", &[])],
+        ..DirectoryBatch::default()
+    };
+    store.upsert_directory(&scope, batch).await.unwrap();
+    assert_eq!(
+        looked_up(&store, &scope, &["c-1", "c-2"]).await,
+        (
+            vec!["c-1=Mai Tran".to_owned(), "c-2=Lan".to_owned()],
+            vec![]
+        )
+    );
+
+    // A second store on the same file (another `cxhub` process).
+    let other = open(&dir).await;
+    let batch = DirectoryBatch {
+        contacts: vec![contact("c-2", "Lan Pham", &[])],
+        ..DirectoryBatch::default()
+    };
+    other.upsert_directory(&scope, batch).await.unwrap();
+    assert_eq!(
+        looked_up(&store, &scope, &["c-1", "c-2"]).await.0,
+        ["c-1=Mai Tran", "c-2=Lan Pham"]
+    );
+
+    // Plain SQL, as no cxhub write path does: the triggers still raise the generation.
+    let conn = rusqlite::Connection::open(dir.path().join("cxhub.db")).unwrap();
+    conn.execute(
+        "delete from contact where tenant_pk = ?1 and id = 'c-1'",
+        [scope.pk],
+    )
+    .unwrap();
+    conn.execute(
+        "insert into contact (tenant_pk, id, name) values (?1, 'c-3', 'Hoa')",
+        [scope.pk],
+    )
+    .unwrap();
+    assert_eq!(
+        looked_up(&store, &scope, &["c-1", "c-2", "c-3"]).await.0,
+        ["c-2=Lan Pham", "c-3=Hoa"]
+    );
+
+    // Another tenant's lookups neither see nor disturb these.
+    let globex = tenant(&store, "globex").await;
+    assert_eq!(
+        looked_up(&store, &globex, &["c-2"]).await.0,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        looked_up(&store, &scope, &["c-2"]).await.0,
+        ["c-2=Lan Pham"]
+    );
 }

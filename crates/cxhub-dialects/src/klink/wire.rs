@@ -6,6 +6,7 @@
 //! values are `null`, never missing.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use cxhub_model::call::{CallDetail, CallStatus, Party};
 use cxhub_model::directory::{Attribute, Category, Contact, PresenceStatus, Queue, Tag, User};
@@ -30,13 +31,14 @@ pub const SOURCE: &str = "klink";
 pub struct Directory {
     /// The tenant id, which scopes derived ids.
     pub tenant: String,
-    pub users: HashMap<String, User>,
-    pub contacts: HashMap<String, Contact>,
-    pub queues: HashMap<String, Queue>,
-    pub tags: HashMap<String, Tag>,
-    pub categories: HashMap<String, Category>,
-    pub attributes: HashMap<String, Attribute>,
-    pub statuses: HashMap<String, PresenceStatus>,
+    pub users: HashMap<Key, Arc<User>>,
+    pub contacts: HashMap<Key, Arc<Contact>>,
+    pub queues: HashMap<Key, Arc<Queue>>,
+    pub tags: HashMap<Key, Arc<Tag>>,
+    pub categories: HashMap<Key, Arc<Category>>,
+    pub attributes: HashMap<Key, Arc<Attribute>>,
+    /// Presence statuses by system name.
+    pub statuses: HashMap<Key, Arc<PresenceStatus>>,
 }
 
 /// `GET /api/v1/cx-logs`.
@@ -510,8 +512,7 @@ impl StatusObject {
         let status = directory
             .statuses
             .get(key.as_str())
-            .cloned()
-            .unwrap_or_else(|| PresenceStatus::stub(key.clone()));
+            .map_or_else(|| PresenceStatus::stub(key.clone()), |it| (**it).clone());
         StatusObject {
             id: derived_uuid(&directory.tenant, "presence-status", key.as_str()),
             system_name: status.system_name.to_string(),
@@ -732,7 +733,7 @@ impl TicketObject {
                 let attribute = directory
                     .attributes
                     .get(field.attribute_id.as_str())
-                    .cloned()
+                    .map(|it| (**it).clone())
                     .unwrap_or_else(|| Attribute {
                         id: field.attribute_id.clone(),
                         system_name: field.attribute_id.to_string(),
@@ -796,10 +797,10 @@ impl TicketObject {
                 .categories
                 .iter()
                 .map(|key| {
-                    directory
-                        .categories
-                        .get(key.as_str())
-                        .map_or_else(|| LabelObject::unknown(key), LabelObject::from_category)
+                    directory.categories.get(key.as_str()).map_or_else(
+                        || LabelObject::unknown(key),
+                        |it| LabelObject::from_category(it),
+                    )
                 })
                 .collect(),
             tags: ticket
@@ -809,7 +810,7 @@ impl TicketObject {
                     directory
                         .tags
                         .get(key.as_str())
-                        .map_or_else(|| LabelObject::unknown(key), LabelObject::from_tag)
+                        .map_or_else(|| LabelObject::unknown(key), |it| LabelObject::from_tag(it))
                 })
                 .collect(),
             custom_fields,

@@ -55,11 +55,7 @@ pub async fn contacts(
         .await?;
     let directory = Directory {
         tenant: scope.id.to_string(),
-        tags: found
-            .tags
-            .into_iter()
-            .map(|it| (it.id.to_string(), it))
-            .collect(),
+        tags: found.tags,
         ..Directory::default()
     };
     Ok(Json(Listing {

@@ -1,6 +1,9 @@
 //! The directory: users, queues, contacts, tags, categories, attributes and the
 //! presence-status catalogue. Upserts replace the entry with the same key.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use cxhub_model::directory::{
     Attribute, AttributeType, Category, Contact, Extension, PlatformIdentity, PresenceStatus,
     Queue, Tag, User,
@@ -11,7 +14,10 @@ use rusqlite::{Connection, params, params_from_iter};
 
 use super::SqliteStore;
 use super::codec::{self, Cols};
-use crate::{DirectoryBatch, DirectoryKeys, DirectoryKind, DirectoryPage, KeyPage, StoreResult};
+use crate::{
+    DirectoryBatch, DirectoryEntries, DirectoryKeys, DirectoryKind, DirectoryPage, KeyPage,
+    StoreResult,
+};
 
 impl SqliteStore {
     /// Upserts every entry of the batch; returns how many were written.
@@ -84,11 +90,21 @@ impl SqliteStore {
         .await
     }
 
-    /// The entries with the given keys, of several kinds, in one read. Keys with no
-    /// entry are left out.
-    pub async fn lookup(&self, tenant_pk: i64, keys: DirectoryKeys) -> StoreResult<DirectoryPage> {
+    /// Directory entries by key, from the cache where it holds them at the tenant's
+    /// current directory generation, else from the tables (and then kept).
+    pub async fn lookup(
+        &self,
+        tenant_pk: i64,
+        keys: DirectoryKeys,
+    ) -> StoreResult<DirectoryEntries> {
+        let cache = self.directory_cache.clone();
         self.read(move |conn| {
-            let mut out = DirectoryPage::default();
+            // One snapshot: the generation and the rows read under it agree.
+            let tx = conn.unchecked_transaction()?;
+            let generation: i64 = tx
+                .prepare_cached("select directory_generation from tenant where pk = ?1")?
+                .query_row([tenant_pk], |row| row.get(0))?;
+            let mut out = DirectoryEntries::default();
             let kinds = [
                 (DirectoryKind::Users, keys.users),
                 (DirectoryKind::Queues, keys.queues),
@@ -98,25 +114,22 @@ impl SqliteStore {
                 (DirectoryKind::Attributes, keys.attributes),
                 (DirectoryKind::PresenceStatuses, keys.presence_statuses),
             ];
-            for (kind, mut ids) in kinds {
-                ids.sort();
-                ids.dedup();
-                // SQLite takes at most 32766 parameters; a page never names that many.
-                for chunk in ids.chunks(500) {
-                    let page = KeyPage {
-                        after: None,
-                        limit: chunk.len(),
-                        ids: Some(chunk.to_vec()),
-                    };
-                    let found = list(conn, tenant_pk, kind, &page)?;
-                    out.users.extend(found.users);
-                    out.queues.extend(found.queues);
-                    out.contacts.extend(found.contacts);
-                    out.tags.extend(found.tags);
-                    out.categories.extend(found.categories);
-                    out.attributes.extend(found.attributes);
-                    out.presence_statuses.extend(found.presence_statuses);
-                }
+            let at = Snapshot {
+                tenant_pk,
+                generation,
+            };
+            for (kind, ids) in kinds {
+                cache.fetch(&tx, at, kind, ids, &mut out)?;
+            }
+            if keys.contact_tags {
+                let tags = out
+                    .contacts
+                    .values()
+                    .flat_map(|it| it.tags.iter())
+                    .filter(|it| !out.tags.contains_key(it.as_str()))
+                    .cloned()
+                    .collect();
+                cache.fetch(&tx, at, DirectoryKind::Tags, tags, &mut out)?;
             }
             Ok(out)
         })
@@ -561,4 +574,215 @@ fn truncate(out: &mut DirectoryPage, limit: usize) {
     out.attributes.truncate(limit);
     out.presence_statuses.truncate(limit);
     out.extensions.truncate(limit);
+}
+
+/// How many entries the directory cache holds at most, over all tenants. A page of 100
+/// records names a few hundred; contacts run to a few hundred bytes each, so this is a
+/// few MB.
+const CACHE_ENTRIES: usize = 20_000;
+
+/// Directory entries that lookups have read, per tenant, each set valid at one directory
+/// generation (raised by triggers with every change to a directory table; see migration
+/// 0005). Keys found to have no entry are kept too, as `None`.
+#[derive(Default)]
+pub(super) struct Cache {
+    inner: Mutex<CacheInner>,
+}
+
+#[derive(Default)]
+struct CacheInner {
+    tenants: HashMap<i64, TenantEntries>,
+    entries: usize,
+}
+
+struct TenantEntries {
+    generation: i64,
+    kinds: HashMap<DirectoryKind, HashMap<Key, Option<Entry>>>,
+    entries: usize,
+}
+
+#[derive(Clone)]
+enum Entry {
+    User(Arc<User>),
+    Queue(Arc<Queue>),
+    Contact(Arc<Contact>),
+    Tag(Arc<Tag>),
+    Category(Arc<Category>),
+    Attribute(Arc<Attribute>),
+    Status(Arc<PresenceStatus>),
+}
+
+impl Entry {
+    fn add_to(self, key: Key, out: &mut DirectoryEntries) {
+        match self {
+            Entry::User(it) => out.users.insert(key, it).map(drop),
+            Entry::Queue(it) => out.queues.insert(key, it).map(drop),
+            Entry::Contact(it) => out.contacts.insert(key, it).map(drop),
+            Entry::Tag(it) => out.tags.insert(key, it).map(drop),
+            Entry::Category(it) => out.categories.insert(key, it).map(drop),
+            Entry::Attribute(it) => out.attributes.insert(key, it).map(drop),
+            Entry::Status(it) => out.presence_statuses.insert(key, it).map(drop),
+        };
+    }
+}
+
+/// The tenant and directory generation a read transaction sees.
+#[derive(Clone, Copy)]
+struct Snapshot {
+    tenant_pk: i64,
+    generation: i64,
+}
+
+impl Cache {
+    /// Adds the entries of `kind` named by `ids` to `out`: those the cache holds at this
+    /// snapshot's generation from it, the rest from the tables in the caller's read
+    /// transaction, which are then kept unless a newer generation got there first.
+    fn fetch(
+        &self,
+        conn: &Connection,
+        at: Snapshot,
+        kind: DirectoryKind,
+        mut ids: Vec<Key>,
+        out: &mut DirectoryEntries,
+    ) -> StoreResult<()> {
+        ids.sort();
+        ids.dedup();
+        let missing: Vec<Key> = {
+            let mut inner = self.lock();
+            match inner.current(at) {
+                None => ids,
+                Some(tenant) => {
+                    let mut missing = Vec::new();
+                    let kept = tenant.kinds.get(&kind);
+                    for id in ids {
+                        match kept.and_then(|it| it.get(id.as_str())) {
+                            Some(Some(entry)) => entry.clone().add_to(id, out),
+                            Some(None) => {}
+                            None => missing.push(id),
+                        }
+                    }
+                    missing
+                }
+            }
+        };
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let mut read: Vec<(Key, Option<Entry>)> = Vec::with_capacity(missing.len());
+        // SQLite takes at most 32766 parameters; a page never names that many.
+        for chunk in missing.chunks(500) {
+            let page = KeyPage {
+                after: None,
+                limit: chunk.len(),
+                ids: Some(chunk.to_vec()),
+            };
+            let found = entries(list(conn, at.tenant_pk, kind, &page)?);
+            let mut found: HashMap<Key, Entry> = found.into_iter().collect();
+            for id in chunk {
+                let entry = found.remove(id.as_str());
+                read.push((id.clone(), entry));
+            }
+        }
+        let mut inner = self.lock();
+        inner.keep(at, kind, &read);
+        drop(inner);
+        for (id, entry) in read {
+            if let Some(entry) = entry {
+                entry.add_to(id, out);
+            }
+        }
+        Ok(())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, CacheInner> {
+        // The cache holds no invariant a panicking holder could break half-way that a
+        // later reader would trust: entries are whole or absent.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl CacheInner {
+    /// The tenant's entries if the cache holds them at `at`'s generation. A newer
+    /// generation drops what was kept at an older one; an older snapshot (a reader that
+    /// began before a change another reader has seen) neither reads nor keeps.
+    fn current(&mut self, at: Snapshot) -> Option<&TenantEntries> {
+        let stale = self
+            .tenants
+            .get(&at.tenant_pk)
+            .is_some_and(|it| it.generation < at.generation);
+        if stale && let Some(old) = self.tenants.remove(&at.tenant_pk) {
+            self.entries -= old.entries;
+        }
+        self.tenants
+            .get(&at.tenant_pk)
+            .filter(|it| it.generation == at.generation)
+    }
+
+    fn keep(&mut self, at: Snapshot, kind: DirectoryKind, read: &[(Key, Option<Entry>)]) {
+        if self.current(at).is_none() && self.tenants.contains_key(&at.tenant_pk) {
+            return;
+        }
+        if self.entries + read.len() > CACHE_ENTRIES {
+            self.tenants.clear();
+            self.entries = 0;
+        }
+        let tenant = self
+            .tenants
+            .entry(at.tenant_pk)
+            .or_insert_with(|| TenantEntries {
+                generation: at.generation,
+                kinds: HashMap::new(),
+                entries: 0,
+            });
+        let kept = tenant.kinds.entry(kind).or_default();
+        for (id, entry) in read {
+            if kept.insert(id.clone(), entry.clone()).is_none() {
+                tenant.entries += 1;
+                self.entries += 1;
+            }
+        }
+    }
+}
+
+/// A page's entries, by key.
+fn entries(page: DirectoryPage) -> Vec<(Key, Entry)> {
+    let mut out = Vec::new();
+    out.extend(
+        page.users
+            .into_iter()
+            .map(|it| (it.id.clone(), Entry::User(Arc::new(it)))),
+    );
+    out.extend(
+        page.queues
+            .into_iter()
+            .map(|it| (it.id.clone(), Entry::Queue(Arc::new(it)))),
+    );
+    out.extend(
+        page.contacts
+            .into_iter()
+            .map(|it| (it.id.clone(), Entry::Contact(Arc::new(it)))),
+    );
+    out.extend(
+        page.tags
+            .into_iter()
+            .map(|it| (it.id.clone(), Entry::Tag(Arc::new(it)))),
+    );
+    out.extend(
+        page.categories
+            .into_iter()
+            .map(|it| (it.id.clone(), Entry::Category(Arc::new(it)))),
+    );
+    out.extend(
+        page.attributes
+            .into_iter()
+            .map(|it| (it.id.clone(), Entry::Attribute(Arc::new(it)))),
+    );
+    out.extend(
+        page.presence_statuses
+            .into_iter()
+            .map(|it| (it.system_name.clone(), Entry::Status(Arc::new(it)))),
+    );
+    out
 }
