@@ -78,11 +78,17 @@ impl Instant {
     /// RFC 3339 in UTC with exactly three fraction digits: `2026-03-30T08:30:05.123Z`.
     pub fn to_rfc3339(self) -> String {
         let mut out = String::with_capacity(24);
-        self.push_utc_date_time(&mut out, b'T');
-        out.push('.');
-        push_padded(&mut out, self.millis_of_second(), 3);
+        self.push_utc_millis(&mut out, b'T');
         out.push('Z');
         out
+    }
+
+    /// Appends `2026-03-30T08:30:05.123`: [`Instant::push_utc_date_time`] and the three
+    /// digits of milliseconds.
+    pub fn push_utc_millis(self, out: &mut String, separator: u8) {
+        self.push_utc_date_time(out, separator);
+        out.push('.');
+        push_padded(out, self.millis_of_second(), 3);
     }
 
     /// Appends `2026-03-30T08:30:05` (UTC, `separator` between the date and the time):

@@ -14,9 +14,7 @@ pub fn iso(at: Instant) -> String {
 /// `2026-03-30 08:30:00.000+00`: PostgreSQL text with three fraction digits.
 pub fn pg_millis(at: Instant) -> String {
     let mut out = String::with_capacity(26);
-    at.push_utc_date_time(&mut out, b' ');
-    out.push('.');
-    push_padded(&mut out, at.millis_of_second(), 3);
+    at.push_utc_millis(&mut out, b' ');
     out.push_str("+00");
     out
 }

@@ -615,14 +615,28 @@ enum Entry {
 impl Entry {
     fn add_to(self, key: Key, out: &mut DirectoryEntries) {
         match self {
-            Entry::User(it) => out.users.insert(key, it).map(drop),
-            Entry::Queue(it) => out.queues.insert(key, it).map(drop),
-            Entry::Contact(it) => out.contacts.insert(key, it).map(drop),
-            Entry::Tag(it) => out.tags.insert(key, it).map(drop),
-            Entry::Category(it) => out.categories.insert(key, it).map(drop),
-            Entry::Attribute(it) => out.attributes.insert(key, it).map(drop),
-            Entry::Status(it) => out.presence_statuses.insert(key, it).map(drop),
-        };
+            Entry::User(it) => {
+                out.users.insert(key, it);
+            }
+            Entry::Queue(it) => {
+                out.queues.insert(key, it);
+            }
+            Entry::Contact(it) => {
+                out.contacts.insert(key, it);
+            }
+            Entry::Tag(it) => {
+                out.tags.insert(key, it);
+            }
+            Entry::Category(it) => {
+                out.categories.insert(key, it);
+            }
+            Entry::Attribute(it) => {
+                out.attributes.insert(key, it);
+            }
+            Entry::Status(it) => {
+                out.presence_statuses.insert(key, it);
+            }
+        }
     }
 }
 
@@ -676,8 +690,7 @@ impl Cache {
                 limit: chunk.len(),
                 ids: Some(chunk.to_vec()),
             };
-            let found = entries(list(conn, at.tenant_pk, kind, &page)?);
-            let mut found: HashMap<Key, Entry> = found.into_iter().collect();
+            let mut found = entries(list(conn, at.tenant_pk, kind, &page)?);
             for id in chunk {
                 let entry = found.remove(id.as_str());
                 read.push((id.clone(), entry));
@@ -747,8 +760,8 @@ impl CacheInner {
 }
 
 /// A page's entries, by key.
-fn entries(page: DirectoryPage) -> Vec<(Key, Entry)> {
-    let mut out = Vec::new();
+fn entries(page: DirectoryPage) -> HashMap<Key, Entry> {
+    let mut out = HashMap::new();
     out.extend(
         page.users
             .into_iter()
