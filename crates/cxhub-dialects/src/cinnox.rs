@@ -4,6 +4,7 @@
 //! where each field comes from. Absent strings print as `""` and absent numbers as `0`,
 //! as CINNOX's typed fields do; times are RFC 3339 in UTC with milliseconds.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use cxhub_model::call::{
@@ -14,6 +15,8 @@ use cxhub_model::ids::Key;
 use cxhub_model::interaction::{Channel, Direction, Interaction, InteractionStatus};
 use cxhub_model::time::Instant;
 use serde::{Deserialize, Serialize};
+
+use crate::text::{Text, text};
 
 /// The source name records read from CINNOX carry.
 pub const SOURCE: &str = "cinnox";
@@ -42,64 +45,64 @@ impl ErrorBody {
 
 /// `{code: 0, result: [...]}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CallLogResponse {
+pub struct CallLogResponse<'a> {
     pub code: i64,
-    pub result: Vec<CallLogItem>,
+    pub result: Vec<CallLogItem<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct CallLogItem {
-    pub hid: String,
+pub struct CallLogItem<'a> {
+    pub hid: Text<'a>,
     #[serde(rename = "roomID")]
-    pub room_id: String,
+    pub room_id: Text<'a>,
     #[serde(rename = "type")]
-    pub kind: String,
-    pub status: String,
+    pub kind: Text<'a>,
+    pub status: Text<'a>,
     #[serde(rename = "inquiryID")]
-    pub inquiry_id: String,
-    pub display_case_number: String,
+    pub inquiry_id: Text<'a>,
+    pub display_case_number: Text<'a>,
     #[serde(rename = "callID")]
-    pub call_id: String,
+    pub call_id: Text<'a>,
     pub call_duration: u32,
-    pub call_date: String,
-    pub call_end_time: String,
-    pub bye_reason: String,
-    pub release_party: String,
+    pub call_date: Text<'a>,
+    pub call_end_time: Text<'a>,
+    pub bye_reason: Text<'a>,
+    pub release_party: Text<'a>,
     pub virtual_number: Option<u64>,
-    pub media_type: String,
-    pub caller_info: CallerInfo,
-    pub callee_info: CalleeInfo,
+    pub media_type: Text<'a>,
+    pub caller_info: CallerInfo<'a>,
+    pub callee_info: CalleeInfo<'a>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct CallerInfo {
-    pub country_code: String,
-    pub display_name: String,
-    pub eid: String,
+pub struct CallerInfo<'a> {
+    pub country_code: Text<'a>,
+    pub display_name: Text<'a>,
+    pub eid: Text<'a>,
     pub is_staff: bool,
     pub phone_number: Option<u64>,
-    pub service_id: String,
+    pub service_id: Text<'a>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct CalleeInfo {
-    pub display_name: String,
-    pub eid: String,
-    pub ip_loc_detail: IpLocDetail,
+pub struct CalleeInfo<'a> {
+    pub display_name: Text<'a>,
+    pub eid: Text<'a>,
+    pub ip_loc_detail: IpLocDetail<'a>,
     pub is_staff: bool,
-    pub service_id: String,
+    pub service_id: Text<'a>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct IpLocDetail {
-    pub city: String,
-    pub province: String,
-    pub region_code: String,
-    pub subdivision: String,
+pub struct IpLocDetail<'a> {
+    pub city: Text<'a>,
+    pub province: Text<'a>,
+    pub region_code: Text<'a>,
+    pub subdivision: Text<'a>,
 }
 
 /// CINNOX's display strings for the eight call statuses (vendors.md §2.3).
@@ -222,66 +225,58 @@ fn number(text: Option<&str>) -> Option<u64> {
     }
 }
 
-fn text(value: Option<&str>) -> String {
-    value.unwrap_or_default().to_owned()
+/// A string that CINNOX prints as `""` when absent.
+fn or_empty(value: Option<&String>) -> Text<'_> {
+    text(value.map_or("", String::as_str))
 }
 
-impl CallLogItem {
+impl<'a> CallLogItem<'a> {
     /// The call-log entry of a call; `None` for an interaction that is not a call.
-    pub fn from_model(it: &Interaction) -> Option<CallLogItem> {
+    pub fn from_model(it: &'a Interaction) -> Option<CallLogItem<'a>> {
         let (InteractionStatus::Call(status), Some(call)) = (it.status, it.call.as_ref()) else {
             return None;
         };
         let location = &call.callee.location;
         Some(CallLogItem {
-            hid: it.id.map(|id| id.to_string()).unwrap_or_default(),
-            room_id: text(it.room_id.as_deref()),
-            kind: call.kind.as_str().to_owned(),
-            status: status_name(status).to_owned(),
-            inquiry_id: text(it.case_ref.as_deref()),
-            display_case_number: it.case_number.map(|it| it.to_string()).unwrap_or_default(),
-            call_id: it.external_id.to_string(),
+            hid: Cow::Owned(it.id.map(|id| id.to_string()).unwrap_or_default()),
+            room_id: or_empty(it.room_id.as_ref()),
+            kind: text(call.kind.as_str()),
+            status: text(status_name(status)),
+            inquiry_id: or_empty(it.case_ref.as_ref()),
+            display_case_number: Cow::Owned(
+                it.case_number.map(|it| it.to_string()).unwrap_or_default(),
+            ),
+            call_id: text(it.external_id.as_str()),
             call_duration: call.talk_secs.unwrap_or(0),
-            call_date: it.started_at.to_rfc3339(),
-            call_end_time: it.ended_at.map(Instant::to_rfc3339).unwrap_or_default(),
-            bye_reason: text(call.bye_reason.as_deref()),
-            release_party: match call.release_party {
+            call_date: Cow::Owned(it.started_at.to_rfc3339()),
+            call_end_time: Cow::Owned(it.ended_at.map(Instant::to_rfc3339).unwrap_or_default()),
+            bye_reason: or_empty(call.bye_reason.as_ref()),
+            release_party: text(match call.release_party {
                 Some(ReleaseParty::Caller) => "Caller",
                 Some(ReleaseParty::Callee) => "Callee",
                 Some(ReleaseParty::System) | None => "",
-            }
-            .to_owned(),
+            }),
             virtual_number: number(call.virtual_number.as_deref()),
-            media_type: call.media.as_str().to_owned(),
+            media_type: text(call.media.as_str()),
             caller_info: CallerInfo {
-                country_code: text(call.caller.country.as_deref()),
-                display_name: text(call.caller.display_name.as_deref()),
-                eid: call
-                    .caller
-                    .staff_id
-                    .as_ref()
-                    .map(Key::to_string)
-                    .unwrap_or_default(),
+                country_code: or_empty(call.caller.country.as_ref()),
+                display_name: or_empty(call.caller.display_name.as_ref()),
+                eid: text(call.caller.staff_id.as_ref().map_or("", Key::as_str)),
                 is_staff: call.caller.is_staff,
                 phone_number: number(call.caller.number.as_deref()),
-                service_id: text(call.caller.service_id.as_deref()),
+                service_id: or_empty(call.caller.service_id.as_ref()),
             },
             callee_info: CalleeInfo {
-                display_name: text(call.callee.display_name.as_deref()),
-                eid: call
-                    .callee
-                    .staff_id
-                    .as_ref()
-                    .map(Key::to_string)
-                    .unwrap_or_default(),
+                display_name: or_empty(call.callee.display_name.as_ref()),
+                eid: text(call.callee.staff_id.as_ref().map_or("", Key::as_str)),
                 ip_loc_detail: IpLocDetail {
-                    city: text(location.city.as_deref()),
-                    province: text(location.province.as_deref()),
-                    region_code: text(location.region_code.as_deref()),
-                    subdivision: text(location.subdivision.as_deref()),
+                    city: or_empty(location.city.as_ref()),
+                    province: or_empty(location.province.as_ref()),
+                    region_code: or_empty(location.region_code.as_ref()),
+                    subdivision: or_empty(location.subdivision.as_ref()),
                 },
                 is_staff: call.callee.is_staff,
-                service_id: text(call.callee.service_id.as_deref()),
+                service_id: or_empty(call.callee.service_id.as_ref()),
             },
         })
     }
@@ -289,8 +284,8 @@ impl CallLogItem {
     /// Reads an entry as a call of source [`SOURCE`], keyed by its `callID`. CINNOX's log
     /// carries no direction: a staff caller makes it outbound, else inbound.
     pub fn into_model(self) -> Result<Interaction, FieldError> {
-        let some = |text: String| Some(text).filter(|it| !it.is_empty());
-        let key = |field: &str, text: String| {
+        let some = |text: Text| Some(text.into_owned()).filter(|it| !it.is_empty());
+        let key = |field: &str, text: Text| {
             some(text)
                 .map(|it| Key::parse(&it).map_err(|reason| FieldError::new(field, reason)))
                 .transpose()
@@ -354,7 +349,7 @@ impl CallLogItem {
             kind,
             media,
             bye_reason: some(self.bye_reason),
-            release_party: match self.release_party.as_str() {
+            release_party: match &*self.release_party {
                 "Caller" => Some(ReleaseParty::Caller),
                 "Callee" => Some(ReleaseParty::Callee),
                 _ => None,

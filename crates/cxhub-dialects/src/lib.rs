@@ -10,3 +10,4 @@ pub mod cinnox;
 pub mod klink;
 pub mod sencloud;
 pub mod shape;
+pub mod text;

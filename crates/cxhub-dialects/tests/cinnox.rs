@@ -106,9 +106,10 @@ fn call() -> Interaction {
 
 #[test]
 fn a_call_log_has_the_seeds_shape() {
+    let call = call();
     let response = CallLogResponse {
         code: 0,
-        result: vec![CallLogItem::from_model(&call()).unwrap()],
+        result: vec![CallLogItem::from_model(&call).unwrap()],
     };
     let json = serde_json::to_value(&response).unwrap();
     let problems = mismatches(&fixture("cinnox-call-log.json"), &json);

@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use cxhub_dialects::klink::wire::{CxLog, Directory, PresenceLogItem, TicketObject};
+use cxhub_dialects::klink::wire::{
+    ContactObject, CxLog, Directory, PresenceLogItem, TicketObject, UserObject,
+};
 use cxhub_dialects::shape::mismatches;
 use cxhub_model::call::{CallDetail, CallKind, CallStatus, Media, Party};
 use cxhub_model::directory::{
@@ -182,12 +184,34 @@ fn a_call_log_prints_phone_and_the_callers_number() {
         abandon_stage: None,
         legs: vec![],
     });
-    let log = CxLog::from_model(&call, &directory());
+    let directory = directory();
+    let log = CxLog::from_model(&call, &directory);
     assert_eq!(
-        (log.channel.as_str(), log.customer_phone.as_deref()),
+        (&*log.channel, log.customer_phone.as_deref()),
         ("phone", Some("+6590000000"))
     );
     assert_eq!(log.contact, None);
+}
+
+#[test]
+fn objects_of_unknown_keys_are_those_of_the_stub_entries() {
+    let id = key("nobody-9");
+    let directory = directory();
+    assert_eq!(
+        serde_json::to_value(UserObject::stub(&id)).unwrap(),
+        serde_json::to_value(UserObject::from_model(&User::stub(id.clone()))).unwrap()
+    );
+    for full in [true, false] {
+        assert_eq!(
+            serde_json::to_value(ContactObject::stub(&id, full)).unwrap(),
+            serde_json::to_value(ContactObject::from_model(
+                &Contact::stub(id.clone()),
+                &directory,
+                full
+            ))
+            .unwrap()
+        );
+    }
 }
 
 #[test]
@@ -260,7 +284,8 @@ fn a_ticket_has_the_seeds_shape_and_round_trips() {
         updated_at: Some(at("2026-03-30T09:00:00Z")),
         deleted_at: None,
     };
-    let object = TicketObject::from_model(&ticket, &directory());
+    let directory = directory();
+    let object = TicketObject::from_model(&ticket, &directory);
     let json = serde_json::to_value(&object).unwrap();
     let expected = fixture("klink-tickets.json");
     let problems = mismatches(&expected["data"][0], &json);

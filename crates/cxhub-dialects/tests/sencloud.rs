@@ -109,8 +109,9 @@ fn a_call_log_has_the_seeds_shape() {
         prev: "p".into(),
         sort: String::new(),
     };
+    let call = call();
     let response = ListCallLogsResponse {
-        call_logs: vec![CallLog::from_model(&call()).unwrap()],
+        call_logs: vec![CallLog::from_model(&call).unwrap()],
         paging,
     };
     let json = serde_json::to_value(&response).unwrap();
@@ -142,11 +143,11 @@ fn absent_times_and_ids_print_as_go_zero_values() {
     it.status = InteractionStatus::Call(CallStatus::Busy);
     let log = CallLog::from_model(&it).unwrap();
     assert_eq!(
-        (log.ended_at.as_str(), log.user_id.as_str()),
+        (&*log.ended_at, &*log.user_id),
         ("0001-01-01T00:00:00Z", "0")
     );
     assert_eq!(
-        (log.call_state.as_str(), log.call_status.as_str()),
+        (&*log.call_state, &*log.call_status),
         ("not_answered", "NS")
     );
 }

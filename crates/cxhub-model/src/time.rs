@@ -91,6 +91,22 @@ impl Instant {
         push_padded(out, self.millis_of_second(), 3);
     }
 
+    /// Appends `2026-03-30T08:30:05.12`: [`Instant::push_utc_date_time`] and a fraction
+    /// only when it is not zero, without trailing zeros (PostgreSQL's and Go's form).
+    pub fn push_utc_trimmed(self, out: &mut String, separator: u8) {
+        self.push_utc_date_time(out, separator);
+        let mut millis = self.millis_of_second();
+        if millis != 0 {
+            let mut digits = 3;
+            while millis.is_multiple_of(10) {
+                millis /= 10;
+                digits -= 1;
+            }
+            out.push('.');
+            push_padded(out, millis, digits);
+        }
+    }
+
     /// Appends `2026-03-30T08:30:05` (UTC, `separator` between the date and the time):
     /// the fixed-width part that the dialects' formats share. Written digit by digit,
     /// since a page of records formats hundreds of instants and `format!` was a tenth

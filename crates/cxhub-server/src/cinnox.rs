@@ -2,7 +2,7 @@
 //! `{code, message}` errors. The `appID` is the tenant id: a token answers only for its
 //! own tenant's app. See `docs/dialects/cinnox.md`.
 
-use crate::json::Json;
+use crate::json::{Json, Rendered};
 use axum::Router;
 use axum::extract::{FromRequestParts, Path, RawQuery, State};
 use axum::http::{Method, StatusCode, Uri};
@@ -62,7 +62,7 @@ async fn call_log(
     Path(app_id): Path<String>,
     RawQuery(query): RawQuery,
     parts: axum::http::request::Parts,
-) -> Result<Json<CallLogResponse>, CinnoxError> {
+) -> Result<Rendered, CinnoxError> {
     let mut parts = parts;
     let CanRead(scope) = CanRead::from_request_parts(&mut parts, &state)
         .await
@@ -99,7 +99,7 @@ async fn call_log(
             PageRequest::offset(query.offset, query.limit),
         )
         .await?;
-    Ok(Json(CallLogResponse {
+    Ok(Rendered::new(&CallLogResponse {
         code: 0,
         result: page
             .items

@@ -9,6 +9,9 @@ pub mod interaction;
 pub mod presence;
 pub mod ticket;
 
+use std::borrow::Cow;
+
+pub use cxhub_dialects::text::{Text, opt_key_text, opt_text, owned, text};
 use cxhub_model::error::FieldError;
 use cxhub_model::ids::{Key, Version};
 use cxhub_model::time::Instant;
@@ -133,6 +136,10 @@ pub(crate) fn strings(keys: &[Key]) -> Vec<String> {
 
 pub(crate) fn key_string(key: Option<&Key>) -> Option<String> {
     key.map(|it| it.as_str().to_owned())
+}
+
+pub(crate) fn owned_rfc3339(at: Option<Instant>) -> Option<Text<'static>> {
+    at.map(|at| Cow::Owned(at.to_rfc3339()))
 }
 
 /// The version an upsert carries: `version` when the source keeps a counter, else the

@@ -18,9 +18,27 @@ const FIRST_SIZE: usize = 8 * 1024;
 
 impl<T: Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
+        Rendered::new(&self.0).into_response()
+    }
+}
+
+/// A JSON answer serialized where it was built, for wire values that borrow from the
+/// records and directory entries of the handler (so that a page is not copied string by
+/// string into owned values first).
+#[derive(Debug)]
+pub struct Rendered(Result<Vec<u8>, serde_json::Error>);
+
+impl Rendered {
+    pub fn new<T: Serialize + ?Sized>(value: &T) -> Rendered {
         let mut buf = Vec::with_capacity(FIRST_SIZE);
-        match serde_json::to_writer(&mut buf, &self.0) {
-            Ok(()) => (
+        Rendered(serde_json::to_writer(&mut buf, value).map(|()| buf))
+    }
+}
+
+impl IntoResponse for Rendered {
+    fn into_response(self) -> Response {
+        match self.0 {
+            Ok(buf) => (
                 [(
                     header::CONTENT_TYPE,
                     HeaderValue::from_static("application/json"),

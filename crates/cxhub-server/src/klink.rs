@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::json::Json;
+use crate::json::{Json, Rendered};
 use axum::Router;
 use axum::extract::{FromRequestParts, RawQuery, State};
 use axum::http::request::Parts;
@@ -268,7 +268,7 @@ async fn cx_logs(
     KlinkRead(scope): KlinkRead,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-) -> Result<Json<CxLogsResponse>, KlinkError> {
+) -> Result<Rendered, KlinkError> {
     let query = query_map(query.as_deref());
     let zone = client_zone(&scope, &headers)?;
     let (from, to) = range(&query, &zone)?;
@@ -297,7 +297,7 @@ async fn cx_logs(
         keys.queues.extend(it.queue_id.iter().cloned());
     }
     let directory = directory(&state, &scope, keys).await?;
-    Ok(Json(CxLogsResponse {
+    Ok(Rendered::new(&CxLogsResponse {
         request_id: cxhub_dialects::klink::ids::request_id(),
         cx_logs: CxLogsPage {
             data: page
@@ -365,7 +365,7 @@ async fn tickets_list(
     State(state): State<AppState>,
     KlinkRead(scope): KlinkRead,
     RawQuery(query): RawQuery,
-) -> Result<Json<TicketsResponse>, KlinkError> {
+) -> Result<Rendered, KlinkError> {
     let query = query_map(query.as_deref());
     let contact_id = optional_key(&query, "contactId")?;
     ticket_page(&state, &scope, &query, contact_id).await
@@ -377,7 +377,7 @@ async fn ticket_page(
     scope: &TenantScope,
     query: &HashMap<String, String>,
     contact_id: Option<Key>,
-) -> Result<Json<TicketsResponse>, KlinkError> {
+) -> Result<Rendered, KlinkError> {
     let paging = paging(query)?;
     let filter = TicketFilter {
         contact_id,
@@ -389,7 +389,7 @@ async fn ticket_page(
         .list_tickets(scope, filter, page_request(paging))
         .await?;
     let directory = ticket_directory(state, scope, &page.items).await?;
-    Ok(Json(TicketsResponse {
+    Ok(Rendered::new(&TicketsResponse {
         total,
         page: paging.page,
         page_size: paging.page_size,

@@ -7,10 +7,11 @@ pub mod records;
 pub mod tenant;
 pub mod tickets;
 
-use crate::json::Json;
+use crate::json::Rendered;
 use cxhub_model::error::FieldError;
 use cxhub_model::ids::RecordId;
 use cxhub_store::query::{Page, Position};
+use serde::Serialize;
 
 use crate::cursor;
 use crate::dto::List;
@@ -66,9 +67,13 @@ pub fn position(list: &str, cursor_param: Option<&str>) -> Result<Option<Positio
 }
 
 /// Answers a page of `list` in wire form, with the cursor of the next page.
-pub fn page_body<T, B>(list: &str, page: &Page<T>, to_body: impl Fn(&T) -> B) -> Json<List<B>> {
-    Json(List {
-        data: page.items.iter().map(to_body).collect(),
+pub fn page_body<'a, T, B: Serialize>(
+    list: &str,
+    page: &'a Page<T>,
+    to_body: impl Fn(&'a T) -> B,
+) -> Rendered {
+    Rendered::new(&List {
+        data: page.items.iter().map(to_body).collect::<Vec<_>>(),
         next_cursor: page.next.map(|it| cursor::encode(list, it)),
     })
 }

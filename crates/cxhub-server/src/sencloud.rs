@@ -4,7 +4,7 @@
 //! answers `{code, msg, meta}` with the code's HTTP status. See
 //! `docs/dialects/sencloud.md`.
 
-use crate::json::Json;
+use crate::json::{Json, Rendered};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, State};
@@ -76,7 +76,7 @@ async fn handle(
     Path(method_name): Path<String>,
     mut parts: Parts,
     body: Bytes,
-) -> Result<Json<ListCallLogsResponse>, Twirp> {
+) -> Result<Rendered, Twirp> {
     let route = format!("{} /v1/{SERVICE}/{method_name}", parts.method);
     if parts.method != Method::POST {
         return Err(bad_route(
@@ -163,7 +163,7 @@ async fn handle(
         prev: rows.first().map(cursor).unwrap_or_default(),
         sort: paging_in.sort.clone().unwrap_or_default(),
     };
-    Ok(Json(ListCallLogsResponse {
+    Ok(Rendered::new(&ListCallLogsResponse {
         call_logs: rows.iter().filter_map(CallLog::from_model).collect(),
         paging,
     }))

@@ -4,7 +4,7 @@
 //! PostgreSQL's text form for `startedDate` (`2026-03-30 08:30:00.000+00`) and
 //! `closedAt` (`2026-03-30 09:15:20+00`). All are printed in UTC.
 
-use cxhub_model::time::{Instant, push_padded};
+use cxhub_model::time::Instant;
 
 /// `2026-03-30T08:30:05.123Z`.
 pub fn iso(at: Instant) -> String {
@@ -23,17 +23,7 @@ pub fn pg_millis(at: Instant) -> String {
 /// is not zero and without trailing zeros (`09:15:20.12+00`).
 pub fn pg(at: Instant) -> String {
     let mut out = String::with_capacity(26);
-    at.push_utc_date_time(&mut out, b' ');
-    let mut millis = at.millis_of_second();
-    if millis != 0 {
-        let mut digits = 3;
-        while millis.is_multiple_of(10) {
-            millis /= 10;
-            digits -= 1;
-        }
-        out.push('.');
-        push_padded(&mut out, millis, digits);
-    }
+    at.push_utc_trimmed(&mut out, b' ');
     out.push_str("+00");
     out
 }

@@ -5,6 +5,7 @@
 //! as an importer would. Field names and JSON types follow the seeds exactly; absent
 //! values are `null`, never missing.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ids::{Kind, derived_uuid, record_uuid};
 use super::time::{iso, parse as parse_time, pg, pg_millis};
+use crate::text::{Text, opt_key_text, opt_text, owned, text};
 
 /// The source name records read from klink carry.
 pub const SOURCE: &str = "klink";
@@ -44,15 +46,15 @@ pub struct Directory {
 /// `GET /api/v1/cx-logs`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CxLogsResponse {
+pub struct CxLogsResponse<'a> {
     pub request_id: String,
-    pub cx_logs: CxLogsPage,
+    pub cx_logs: CxLogsPage<'a>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CxLogsPage {
-    pub data: Vec<CxLog>,
+pub struct CxLogsPage<'a> {
+    pub data: Vec<CxLog<'a>>,
     pub total: u64,
     pub page: usize,
     pub page_size: usize,
@@ -62,87 +64,87 @@ pub struct CxLogsPage {
 /// One CX log: one interaction of any channel.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct CxLog {
-    pub id: String,
+pub struct CxLog<'a> {
+    pub id: Text<'a>,
     pub case_id: Option<i64>,
-    pub entity_id: Option<String>,
-    pub entity_name: Option<String>,
-    pub contact_id: Option<String>,
-    pub channel: String,
-    pub queue_id: Option<String>,
-    pub agent_id: Option<String>,
-    pub direction: String,
-    pub started_date: String,
+    pub entity_id: Option<Text<'a>>,
+    pub entity_name: Option<Text<'a>>,
+    pub contact_id: Option<Text<'a>>,
+    pub channel: Text<'a>,
+    pub queue_id: Option<Text<'a>>,
+    pub agent_id: Option<Text<'a>>,
+    pub direction: Text<'a>,
+    pub started_date: Text<'a>,
     pub handled_time: Option<u32>,
     pub first_response_time: Option<u32>,
-    pub created_at: String,
-    pub updated_at: String,
-    pub deleted_at: Option<String>,
-    pub wrap_up_form_id: Option<String>,
+    pub created_at: Text<'a>,
+    pub updated_at: Text<'a>,
+    pub deleted_at: Option<Text<'a>>,
+    pub wrap_up_form_id: Option<Text<'a>>,
     pub wrap_up_duration: Option<u32>,
-    pub sla_status: Option<String>,
-    pub first_assignee_id: Option<String>,
-    pub closed_assignee_id: Option<String>,
+    pub sla_status: Option<Text<'a>>,
+    pub first_assignee_id: Option<Text<'a>>,
+    pub closed_assignee_id: Option<Text<'a>>,
     pub total_hold_duration: Option<u32>,
     pub full_handled_time: Option<u32>,
     pub resolution_time: Option<u32>,
     pub full_resolution_time: Option<u32>,
-    pub cx_intelligence_status: Option<String>,
+    pub cx_intelligence_status: Option<Text<'a>>,
     pub first_replied_time: Option<u32>,
-    pub closed_at: Option<String>,
-    pub disposition: Option<String>,
-    pub customer_phone: Option<String>,
-    pub contact_label: Vec<String>,
-    pub queue_name: Option<String>,
-    pub uid: Option<String>,
-    pub channel_type: String,
-    pub contact: Option<ContactObject>,
-    pub first_assignee: Option<UserObject>,
-    pub agent: Option<UserObject>,
-    pub closed_assignee: Option<UserObject>,
-    pub mail_room: Option<RoomObject>,
-    pub room: Option<RoomObject>,
+    pub closed_at: Option<Text<'a>>,
+    pub disposition: Option<Text<'a>>,
+    pub customer_phone: Option<Text<'a>>,
+    pub contact_label: Cow<'a, [String]>,
+    pub queue_name: Option<Text<'a>>,
+    pub uid: Option<Text<'a>>,
+    pub channel_type: Text<'a>,
+    pub contact: Option<ContactObject<'a>>,
+    pub first_assignee: Option<UserObject<'a>>,
+    pub agent: Option<UserObject<'a>>,
+    pub closed_assignee: Option<UserObject<'a>>,
+    pub mail_room: Option<RoomObject<'a>>,
+    pub room: Option<RoomObject<'a>>,
 }
 
 /// A contact as nested in CX logs (with tags and platform contacts) and tickets (without).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct ContactObject {
-    pub id: String,
-    pub created_at: Option<String>,
-    pub updated_at: Option<String>,
-    pub deleted_at: Option<String>,
-    pub name: Option<String>,
-    pub address: Option<String>,
-    pub channel: Option<String>,
-    pub notes: Option<String>,
+pub struct ContactObject<'a> {
+    pub id: Text<'a>,
+    pub created_at: Option<Text<'a>>,
+    pub updated_at: Option<Text<'a>>,
+    pub deleted_at: Option<Text<'a>>,
+    pub name: Option<Text<'a>>,
+    pub address: Option<Text<'a>>,
+    pub channel: Option<Text<'a>>,
+    pub notes: Option<Text<'a>>,
     pub contact_number: Option<i64>,
-    pub company_id: Option<String>,
-    pub contact_profile: Option<String>,
-    pub social_profile_url: Option<String>,
+    pub company_id: Option<Text<'a>>,
+    pub contact_profile: Option<Text<'a>>,
+    pub social_profile_url: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub tags: Option<Vec<ContactTag>>,
+    pub tags: Option<Vec<ContactTag<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub platform_contacts: Option<Vec<PlatformContact>>,
+    pub platform_contacts: Option<Vec<PlatformContact<'a>>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ContactTag {
-    pub id: String,
-    pub name: String,
+pub struct ContactTag<'a> {
+    pub id: Text<'a>,
+    pub name: Text<'a>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct PlatformContact {
-    pub id: String,
-    pub created_at: Option<String>,
-    pub updated_at: Option<String>,
-    pub deleted_at: Option<String>,
-    pub channel_id: Option<String>,
-    pub social_platform_id: String,
+pub struct PlatformContact<'a> {
+    pub id: Text<'a>,
+    pub created_at: Option<Text<'a>>,
+    pub updated_at: Option<Text<'a>>,
+    pub deleted_at: Option<Text<'a>>,
+    pub channel_id: Option<Text<'a>>,
+    pub social_platform_id: Text<'a>,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: Text<'a>,
     /// klink spells this one key in snake case.
     #[serde(rename = "botpress_user_metadata")]
     pub botpress_user_metadata: Option<serde_json::Value>,
@@ -151,25 +153,25 @@ pub struct PlatformContact {
 /// A user (agent) as nested in CX logs and tickets.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct UserObject {
-    pub id: String,
-    pub created_at: Option<String>,
-    pub updated_at: Option<String>,
-    pub deleted_at: Option<String>,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub address: Option<String>,
-    pub phone: Option<String>,
+pub struct UserObject<'a> {
+    pub id: Text<'a>,
+    pub created_at: Option<Text<'a>>,
+    pub updated_at: Option<Text<'a>>,
+    pub deleted_at: Option<Text<'a>>,
+    pub name: Option<Text<'a>>,
+    pub email: Option<Text<'a>>,
+    pub address: Option<Text<'a>>,
+    pub phone: Option<Text<'a>>,
     pub notification_count: Option<i64>,
-    pub provider: Option<String>,
-    pub provider_id: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
+    pub provider: Option<Text<'a>>,
+    pub provider_id: Option<Text<'a>>,
+    pub first_name: Option<Text<'a>>,
+    pub last_name: Option<Text<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct RoomObject {
-    pub id: String,
+pub struct RoomObject<'a> {
+    pub id: Text<'a>,
 }
 
 fn opt_iso(at: Option<Instant>) -> Option<String> {
@@ -209,49 +211,73 @@ fn parse_sla(text: &str) -> Option<SlaStatus> {
     }
 }
 
-impl UserObject {
-    pub fn from_model(user: &User) -> UserObject {
+impl<'a> UserObject<'a> {
+    pub fn from_model(user: &'a User) -> UserObject<'a> {
         UserObject {
-            id: user.id.as_str().to_owned(),
-            created_at: opt_iso(user.created_at),
-            updated_at: opt_iso(user.updated_at),
-            deleted_at: opt_iso(user.deleted_at),
-            name: user.name.clone(),
-            email: user.email.clone(),
-            address: user.address.clone(),
-            phone: user.phone.clone(),
+            id: text(user.id.as_str()),
+            created_at: opt_iso(user.created_at).map(Cow::Owned),
+            updated_at: opt_iso(user.updated_at).map(Cow::Owned),
+            deleted_at: opt_iso(user.deleted_at).map(Cow::Owned),
+            name: opt_text(user.name.as_ref()),
+            email: opt_text(user.email.as_ref()),
+            address: opt_text(user.address.as_ref()),
+            phone: opt_text(user.phone.as_ref()),
             notification_count: None,
-            provider: user.auth_provider.clone(),
-            provider_id: user.auth_provider_id.clone(),
-            first_name: user.first_name.clone(),
-            last_name: user.last_name.clone(),
+            provider: opt_text(user.auth_provider.as_ref()),
+            provider_id: opt_text(user.auth_provider_id.as_ref()),
+            first_name: opt_text(user.first_name.as_ref()),
+            last_name: opt_text(user.last_name.as_ref()),
         }
     }
 
-    fn named(key: Option<&Key>, directory: &Directory) -> Option<UserObject> {
+    /// A user known only by key: what [`UserObject::from_model`] makes of
+    /// [`User::stub`], borrowing the key.
+    pub fn stub(key: &'a Key) -> UserObject<'a> {
+        UserObject {
+            id: text(key.as_str()),
+            created_at: None,
+            updated_at: None,
+            deleted_at: None,
+            name: None,
+            email: None,
+            address: None,
+            phone: None,
+            notification_count: None,
+            provider: None,
+            provider_id: None,
+            first_name: None,
+            last_name: None,
+        }
+    }
+
+    fn named(key: Option<&'a Key>, directory: &'a Directory) -> Option<UserObject<'a>> {
         let key = key?;
         Some(match directory.users.get(key.as_str()) {
             Some(user) => UserObject::from_model(user),
-            None => UserObject::from_model(&User::stub(key.clone())),
+            None => UserObject::stub(key),
         })
     }
 }
 
-impl ContactObject {
+impl<'a> ContactObject<'a> {
     /// The contact object; `full` adds the CX log's `tags` and `platformContacts`.
-    pub fn from_model(contact: &Contact, directory: &Directory, full: bool) -> ContactObject {
+    pub fn from_model(
+        contact: &'a Contact,
+        directory: &'a Directory,
+        full: bool,
+    ) -> ContactObject<'a> {
         let tags = full.then(|| {
-            let tag_name = |key: &Key| {
+            let tag_name = |key: &'a Key| {
                 directory
                     .tags
                     .get(key.as_str())
-                    .map_or_else(|| key.to_string(), |it| it.name.clone())
+                    .map_or_else(|| text(key.as_str()), |it| text(&it.name))
             };
             contact
                 .tags
                 .iter()
                 .map(|key| ContactTag {
-                    id: key.to_string(),
+                    id: text(key.as_str()),
                     name: tag_name(key),
                 })
                 .collect()
@@ -264,107 +290,133 @@ impl ContactObject {
                 .platform_ids
                 .iter()
                 .map(|it| PlatformContact {
-                    id: derived_uuid(&directory.tenant, "platform-contact", &natural(it)),
-                    created_at: opt_iso(contact.created_at),
-                    updated_at: opt_iso(contact.updated_at),
+                    id: Cow::Owned(derived_uuid(
+                        &directory.tenant,
+                        "platform-contact",
+                        &natural(it),
+                    )),
+                    created_at: opt_iso(contact.created_at).map(Cow::Owned),
+                    updated_at: opt_iso(contact.updated_at).map(Cow::Owned),
                     deleted_at: None,
                     channel_id: None,
-                    social_platform_id: it.platform_id.clone(),
-                    kind: it.channel.clone(),
+                    social_platform_id: text(&it.platform_id),
+                    kind: text(&it.channel),
                     botpress_user_metadata: None,
                 })
                 .collect()
         });
         ContactObject {
-            id: contact.id.to_string(),
-            created_at: opt_iso(contact.created_at),
-            updated_at: opt_iso(contact.updated_at),
-            deleted_at: opt_iso(contact.deleted_at),
-            name: contact.name.clone(),
-            address: contact.address.clone(),
-            channel: contact.channel.clone(),
-            notes: contact.notes.clone(),
+            id: text(contact.id.as_str()),
+            created_at: opt_iso(contact.created_at).map(Cow::Owned),
+            updated_at: opt_iso(contact.updated_at).map(Cow::Owned),
+            deleted_at: opt_iso(contact.deleted_at).map(Cow::Owned),
+            name: opt_text(contact.name.as_ref()),
+            address: opt_text(contact.address.as_ref()),
+            channel: opt_text(contact.channel.as_ref()),
+            notes: opt_text(contact.notes.as_ref()),
             contact_number: contact.contact_number,
-            company_id: contact.company_id.clone(),
-            contact_profile: contact.profile_url.clone(),
-            social_profile_url: contact.social_profile_url.clone(),
+            company_id: opt_text(contact.company_id.as_ref()),
+            contact_profile: opt_text(contact.profile_url.as_ref()),
+            social_profile_url: opt_text(contact.social_profile_url.as_ref()),
             tags,
             platform_contacts,
         }
     }
 
-    fn named(key: Option<&Key>, directory: &Directory, full: bool) -> Option<ContactObject> {
+    /// A contact known only by key: what [`ContactObject::from_model`] makes of
+    /// [`Contact::stub`], borrowing the key.
+    pub fn stub(key: &'a Key, full: bool) -> ContactObject<'a> {
+        ContactObject {
+            id: text(key.as_str()),
+            created_at: None,
+            updated_at: None,
+            deleted_at: None,
+            name: None,
+            address: None,
+            channel: None,
+            notes: None,
+            contact_number: None,
+            company_id: None,
+            contact_profile: None,
+            social_profile_url: None,
+            tags: full.then(Vec::new),
+            platform_contacts: full.then(Vec::new),
+        }
+    }
+
+    fn named(
+        key: Option<&'a Key>,
+        directory: &'a Directory,
+        full: bool,
+    ) -> Option<ContactObject<'a>> {
         let key = key?;
-        let stub;
-        let contact = match directory.contacts.get(key.as_str()) {
-            Some(contact) => contact,
-            None => {
-                stub = Contact::stub(key.clone());
-                &stub
-            }
-        };
-        Some(ContactObject::from_model(contact, directory, full))
+        Some(match directory.contacts.get(key.as_str()) {
+            Some(contact) => ContactObject::from_model(contact, directory, full),
+            None => ContactObject::stub(key, full),
+        })
     }
 }
 
-impl CxLog {
-    pub fn from_model(it: &Interaction, directory: &Directory) -> CxLog {
+impl<'a> CxLog<'a> {
+    pub fn from_model(it: &'a Interaction, directory: &'a Directory) -> CxLog<'a> {
         let id = it
             .id
             .map(|id| record_uuid(Kind::Interaction, id))
             .unwrap_or_default();
         let email = it.channel == Channel::Email;
-        let room = it.room_id.as_ref().map(|id| RoomObject { id: id.clone() });
+        let room = it.room_id.as_ref().map(|id| RoomObject { id: text(id) });
         let contact = it
             .contact_id
             .as_ref()
             .and_then(|key| directory.contacts.get(key.as_str()));
         CxLog {
-            id,
+            id: Cow::Owned(id),
             case_id: it.case_number,
-            entity_id: it.room_id.clone(),
+            entity_id: opt_text(it.room_id.as_ref()),
             entity_name: it
                 .room_id
                 .as_ref()
-                .map(|_| if email { "mailRoom" } else { "room" }.to_owned()),
-            contact_id: it.contact_id.as_ref().map(Key::to_string),
-            channel: channel_name(it.channel).to_owned(),
-            queue_id: it.queue_id.as_ref().map(Key::to_string),
-            agent_id: it.agent_id.as_ref().map(Key::to_string),
-            direction: match it.direction {
+                .map(|_| text(if email { "mailRoom" } else { "room" })),
+            contact_id: opt_key_text(it.contact_id.as_ref()),
+            channel: text(channel_name(it.channel)),
+            queue_id: opt_key_text(it.queue_id.as_ref()),
+            agent_id: opt_key_text(it.agent_id.as_ref()),
+            direction: text(match it.direction {
                 Direction::Inbound => "inbound",
                 Direction::Outbound | Direction::Internal => "outbound",
-            }
-            .to_owned(),
-            started_date: pg_millis(it.started_at),
+            }),
+            started_date: Cow::Owned(pg_millis(it.started_at)),
             handled_time: it.handled_secs,
             first_response_time: it.first_response_secs,
-            created_at: iso(it.created_at_or_derived()),
-            updated_at: iso(it.updated_at.unwrap_or_else(|| it.created_at_or_derived())),
-            deleted_at: opt_iso(it.deleted_at),
-            wrap_up_form_id: it.wrap_up_form_id.clone(),
+            created_at: Cow::Owned(iso(it.created_at_or_derived())),
+            updated_at: Cow::Owned(iso(it
+                .updated_at
+                .unwrap_or_else(|| it.created_at_or_derived()))),
+            deleted_at: opt_iso(it.deleted_at).map(Cow::Owned),
+            wrap_up_form_id: opt_text(it.wrap_up_form_id.as_ref()),
             wrap_up_duration: it.wrap_up_secs,
-            sla_status: it.sla_status.map(|it| sla_name(it).to_owned()),
-            first_assignee_id: it.first_assignee_id.as_ref().map(Key::to_string),
-            closed_assignee_id: it.closed_assignee_id.as_ref().map(Key::to_string),
+            sla_status: it.sla_status.map(|it| text(sla_name(it))),
+            first_assignee_id: opt_key_text(it.first_assignee_id.as_ref()),
+            closed_assignee_id: opt_key_text(it.closed_assignee_id.as_ref()),
             total_hold_duration: it.hold_secs,
             full_handled_time: it.full_handled_secs,
             resolution_time: it.resolution_secs,
             full_resolution_time: it.full_resolution_secs,
-            cx_intelligence_status: it.analysis_status.clone(),
+            cx_intelligence_status: opt_text(it.analysis_status.as_ref()),
             first_replied_time: it.first_replied_secs,
-            closed_at: it.closed_at.map(pg),
-            disposition: it.disposition.clone(),
+            closed_at: it.closed_at.map(|at| Cow::Owned(pg(at))),
+            disposition: opt_text(it.disposition.as_ref()),
             customer_phone: customer_phone(it)
-                .or_else(|| contact.and_then(|it| it.phones.first().cloned())),
-            contact_label: it.labels.clone(),
+                .or_else(|| contact.and_then(|it| it.phones.first()))
+                .map(|it| text(it)),
+            contact_label: Cow::Borrowed(&it.labels),
             queue_name: it
                 .queue_id
                 .as_ref()
                 .and_then(|key| directory.queues.get(key.as_str()))
-                .and_then(|it| it.name.clone()),
-            uid: it.contact_platform_id.clone(),
-            channel_type: channel_name(it.channel).to_owned(),
+                .and_then(|it| opt_text(it.name.as_ref())),
+            uid: opt_text(it.contact_platform_id.as_ref()),
+            channel_type: text(channel_name(it.channel)),
             contact: ContactObject::named(it.contact_id.as_ref(), directory, true),
             first_assignee: UserObject::named(it.first_assignee_id.as_ref(), directory),
             agent: UserObject::named(it.agent_id.as_ref(), directory),
@@ -407,7 +459,7 @@ impl CxLog {
             _ if closed_at.is_some() => InteractionStatus::Conversation(ConversationStatus::Closed),
             _ => InteractionStatus::Conversation(ConversationStatus::Open),
         };
-        let direction = match self.direction.as_str() {
+        let direction = match &*self.direction {
             "inbound" => Direction::Inbound,
             "outbound" => Direction::Outbound,
             other => {
@@ -418,7 +470,7 @@ impl CxLog {
             }
         };
         let customer = |side: Direction| Party {
-            number: self.customer_phone.clone().filter(|_| direction == side),
+            number: owned(self.customer_phone.clone()).filter(|_| direction == side),
             ..Party::default()
         };
         let call = (channel == Channel::Voice)
@@ -433,22 +485,22 @@ impl CxLog {
             first_assignee_id: key("firstAssigneeId", self.first_assignee_id.as_deref())?,
             closed_assignee_id: key("closedAssigneeId", self.closed_assignee_id.as_deref())?,
             case_number: self.case_id,
-            room_id: self.entity_id,
-            contact_platform_id: self.uid,
+            room_id: owned(self.entity_id),
+            contact_platform_id: owned(self.uid),
             closed_at,
             first_response_secs: self.first_response_time,
             first_replied_secs: self.first_replied_time,
             handled_secs: self.handled_time,
             full_handled_secs: self.full_handled_time,
-            wrap_up_form_id: self.wrap_up_form_id,
+            wrap_up_form_id: owned(self.wrap_up_form_id),
             wrap_up_secs: self.wrap_up_duration,
             hold_secs: self.total_hold_duration,
             resolution_secs: self.resolution_time,
             full_resolution_secs: self.full_resolution_time,
             sla_status: self.sla_status.as_deref().and_then(parse_sla),
-            analysis_status: self.cx_intelligence_status,
-            disposition: self.disposition,
-            labels: self.contact_label,
+            analysis_status: owned(self.cx_intelligence_status),
+            disposition: owned(self.disposition),
+            labels: self.contact_label.into_owned(),
             created_at: time("createdAt", Some(&self.created_at))?,
             updated_at,
             deleted_at: time("deletedAt", self.deleted_at.as_deref())?,
@@ -461,11 +513,11 @@ impl CxLog {
 }
 
 /// The customer's number on a call: the caller's when inbound, the callee's when outbound.
-fn customer_phone(it: &Interaction) -> Option<String> {
+fn customer_phone(it: &Interaction) -> Option<&String> {
     let call = it.call.as_ref()?;
     match it.direction {
-        Direction::Inbound => call.caller.number.clone(),
-        Direction::Outbound => call.callee.number.clone(),
+        Direction::Inbound => call.caller.number.as_ref(),
+        Direction::Outbound => call.callee.number.as_ref(),
         Direction::Internal => None,
     }
 }
@@ -581,17 +633,17 @@ impl PresenceLogItem {
 /// `GET /api/v1/tickets`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TicketsResponse {
+pub struct TicketsResponse<'a> {
     pub total: u64,
     pub page: usize,
     pub page_size: usize,
     pub last_page: u64,
-    pub data: Vec<TicketObject>,
+    pub data: Vec<TicketObject<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct TicketObject {
+pub struct TicketObject<'a> {
     pub id: String,
     pub created_at: String,
     pub updated_at: String,
@@ -608,9 +660,9 @@ pub struct TicketObject {
     pub assignee_id: Option<String>,
     pub reason_to_assign: Option<String>,
     pub ticket_number: i64,
-    pub assignee: Option<UserObject>,
-    pub contact: Option<ContactObject>,
-    pub creator: Option<UserObject>,
+    pub assignee: Option<UserObject<'a>>,
+    pub contact: Option<ContactObject<'a>>,
+    pub creator: Option<UserObject<'a>>,
     pub categories: Vec<LabelObject>,
     pub tags: Vec<LabelObject>,
     pub custom_fields: Vec<CustomFieldObject>,
@@ -719,8 +771,8 @@ impl LabelObject {
     }
 }
 
-impl TicketObject {
-    pub fn from_model(ticket: &Ticket, directory: &Directory) -> TicketObject {
+impl<'a> TicketObject<'a> {
+    pub fn from_model(ticket: &'a Ticket, directory: &'a Directory) -> TicketObject<'a> {
         let id = ticket
             .id
             .map(|id| record_uuid(Kind::Ticket, id))
@@ -818,7 +870,7 @@ impl TicketObject {
     }
 }
 
-impl TicketObject {
+impl TicketObject<'_> {
     /// Reads a ticket as a record of source [`SOURCE`], keyed by klink's id.
     pub fn into_model(self) -> Result<Ticket, FieldError> {
         use cxhub_model::ticket::{CustomField, Priority, TicketStatus};

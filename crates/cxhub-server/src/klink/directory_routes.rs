@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::json::Json;
+use crate::json::{Json, Rendered};
 use axum::extract::{RawQuery, State};
 use cxhub_dialects::klink::wire::{ContactObject, Directory, LabelObject};
 use cxhub_store::{DirectoryKeys, DirectoryKind, KeyPage};
@@ -28,7 +28,7 @@ pub async fn contacts(
     State(state): State<AppState>,
     KlinkRead(scope): KlinkRead,
     RawQuery(query): RawQuery,
-) -> Result<Json<Listing<ContactObject>>, KlinkError> {
+) -> Result<Rendered, KlinkError> {
     let query = query_map(query.as_deref());
     let paging = paging(&query)?;
     let keyword = query
@@ -58,7 +58,7 @@ pub async fn contacts(
         tags: found.tags,
         ..Directory::default()
     };
-    Ok(Json(Listing {
+    Ok(Rendered::new(&Listing {
         total,
         page: paging.page,
         page_size: paging.page_size,

@@ -10,12 +10,12 @@
 
 use std::collections::HashMap;
 
-use crate::json::Json;
+use crate::json::{Json, Rendered};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use cxhub_dialects::klink::ids::{Kind, parse_record_uuid, request_id};
 use cxhub_dialects::klink::input::{StatusInput, TicketInput};
-use cxhub_dialects::klink::wire::{AttributeObject, TicketObject, TicketsResponse};
+use cxhub_dialects::klink::wire::{AttributeObject, TicketObject};
 use cxhub_model::directory::Attribute;
 use cxhub_model::error::FieldError;
 use cxhub_model::ids::{Key, RecordId};
@@ -33,9 +33,9 @@ use crate::input::decode_json;
 const SOURCE: &str = "klink-api";
 
 #[derive(Serialize)]
-pub struct Written {
+pub struct Written<'a> {
     success: bool,
-    data: TicketObject,
+    data: TicketObject<'a>,
 }
 
 #[derive(Serialize)]
@@ -79,9 +79,9 @@ async fn written(
     state: &AppState,
     scope: &TenantScope,
     ticket: Ticket,
-) -> Result<Json<Written>, KlinkError> {
+) -> Result<Rendered, KlinkError> {
     let directory = ticket_directory(state, scope, std::slice::from_ref(&ticket)).await?;
-    Ok(Json(Written {
+    Ok(Rendered::new(&Written {
         success: true,
         data: TicketObject::from_model(&ticket, &directory),
     }))
@@ -97,7 +97,7 @@ pub async fn create(
     KlinkWrite(scope): KlinkWrite,
     headers: HeaderMap,
     bytes: axum::body::Bytes,
-) -> Result<(StatusCode, Json<Written>), KlinkError> {
+) -> Result<(StatusCode, Rendered), KlinkError> {
     let input: TicketInput = body(&headers, &bytes)?;
     let external_id = match headers.get("idempotency-key").map(|it| it.to_str()) {
         None => request_id(),
@@ -146,7 +146,7 @@ async fn edit(
     scope: &TenantScope,
     id: &str,
     input: TicketInput,
-) -> Result<Json<Written>, KlinkError> {
+) -> Result<Rendered, KlinkError> {
     let record_id = ticket_id(id)?;
     let attributes = attributes(state, scope).await?;
     let edit = Box::new(move |ticket: &mut Ticket| input.apply(ticket, &attributes, false));
@@ -163,7 +163,7 @@ pub async fn update(
     Path(id): Path<String>,
     headers: HeaderMap,
     bytes: axum::body::Bytes,
-) -> Result<Json<Written>, KlinkError> {
+) -> Result<Rendered, KlinkError> {
     let input: TicketInput = body(&headers, &bytes)?;
     edit(&state, &scope, &id, input).await
 }
@@ -174,7 +174,7 @@ pub async fn update_status(
     Path(id): Path<String>,
     headers: HeaderMap,
     bytes: axum::body::Bytes,
-) -> Result<Json<Written>, KlinkError> {
+) -> Result<Rendered, KlinkError> {
     let input: StatusInput = body(&headers, &bytes)?;
     edit(
         &state,
@@ -193,7 +193,7 @@ pub async fn by_contact(
     KlinkRead(scope): KlinkRead,
     Path(contact_id): Path<String>,
     RawQuery(query): RawQuery,
-) -> Result<Json<TicketsResponse>, KlinkError> {
+) -> Result<Rendered, KlinkError> {
     let query: HashMap<String, String> = query_map(query.as_deref());
     let contact = Key::parse(&contact_id).map_err(|reason| FieldError::new("contactId", reason))?;
     ticket_page(&state, &scope, &query, Some(contact)).await

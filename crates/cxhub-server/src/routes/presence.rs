@@ -1,6 +1,6 @@
 //! `/v1/presence`: presence changes of users.
 
-use crate::json::Json;
+use crate::json::{Json, Rendered};
 use axum::extract::{RawQuery, State};
 use cxhub_model::ids::Key;
 use cxhub_store::query::{PageRequest, PresenceFilter};
@@ -41,7 +41,7 @@ pub async fn list_presence(
     State(state): State<AppState>,
     CanRead(scope): CanRead,
     RawQuery(query): RawQuery,
-) -> Result<Json<List<PresenceBody>>, ApiError> {
+) -> Result<Rendered, ApiError> {
     let q: PresenceQuery = decode_query(query.as_deref())?;
     let mut check = Checker::default();
     let (from, to) = check.range(q.from.as_deref(), q.to.as_deref());

@@ -1,6 +1,6 @@
 //! `/v1/calls` and `/v1/interactions`: calls are the voice interactions.
 
-use crate::json::Json;
+use crate::json::{Json, Rendered};
 use axum::extract::{Path, RawQuery, State};
 use cxhub_model::call::CallStatus;
 use cxhub_model::interaction::{Channel, Direction, InteractionStatus};
@@ -112,7 +112,7 @@ async fn list(
     scope: &cxhub_store::TenantScope,
     list: &str,
     query: Option<&str>,
-) -> Result<Json<List<InteractionBody>>, ApiError> {
+) -> Result<Rendered, ApiError> {
     let (filter, page) = parse_query(list, query)?;
     let page = state.store.list_interactions(scope, filter, page).await?;
     Ok(page_body(list, &page, InteractionBody::from_model))
@@ -126,7 +126,7 @@ pub async fn list_calls(
     State(state): State<AppState>,
     CanRead(scope): CanRead,
     RawQuery(query): RawQuery,
-) -> Result<Json<List<InteractionBody>>, ApiError> {
+) -> Result<Rendered, ApiError> {
     list(&state, &scope, "calls", query.as_deref()).await
 }
 
@@ -138,7 +138,7 @@ pub async fn list_interactions(
     State(state): State<AppState>,
     CanRead(scope): CanRead,
     RawQuery(query): RawQuery,
-) -> Result<Json<List<InteractionBody>>, ApiError> {
+) -> Result<Rendered, ApiError> {
     list(&state, &scope, "interactions", query.as_deref()).await
 }
 
@@ -150,10 +150,12 @@ pub async fn get_call(
     State(state): State<AppState>,
     CanRead(scope): CanRead,
     Path(id): Path<String>,
-) -> Result<Json<InteractionBody>, ApiError> {
+) -> Result<Rendered, ApiError> {
     let found = state.store.interaction(&scope, record_id(&id)?).await?;
     match found {
-        Some(it) if it.channel == Channel::Voice => Ok(Json(InteractionBody::from_model(&it))),
+        Some(it) if it.channel == Channel::Voice => {
+            Ok(Rendered::new(&InteractionBody::from_model(&it)))
+        }
         _ => Err(ApiError::NotFound(format!("no call with id {id}"))),
     }
 }
@@ -166,9 +168,9 @@ pub async fn get_interaction(
     State(state): State<AppState>,
     CanRead(scope): CanRead,
     Path(id): Path<String>,
-) -> Result<Json<InteractionBody>, ApiError> {
+) -> Result<Rendered, ApiError> {
     match state.store.interaction(&scope, record_id(&id)?).await? {
-        Some(it) => Ok(Json(InteractionBody::from_model(&it))),
+        Some(it) => Ok(Rendered::new(&InteractionBody::from_model(&it))),
         None => Err(ApiError::NotFound(format!("no interaction with id {id}"))),
     }
 }
@@ -198,7 +200,7 @@ pub async fn interaction_messages(
 pub async fn upsert_calls(
     State(state): State<AppState>,
     CanWrite(scope): CanWrite,
-    ApiJson(batch): ApiJson<Vec<InteractionBody>>,
+    ApiJson(batch): ApiJson<Vec<InteractionBody<'static>>>,
 ) -> Result<Json<UpsertReport>, ApiError> {
     let batch = convert_batch(batch, |body| match body.channel.as_deref() {
         None | Some("voice") => body.into_model(Some(Channel::Voice)),
@@ -218,7 +220,7 @@ pub async fn upsert_calls(
 pub async fn upsert_interactions(
     State(state): State<AppState>,
     CanWrite(scope): CanWrite,
-    ApiJson(batch): ApiJson<Vec<InteractionBody>>,
+    ApiJson(batch): ApiJson<Vec<InteractionBody<'static>>>,
 ) -> Result<Json<UpsertReport>, ApiError> {
     let batch = convert_batch(batch, |body| body.into_model(None))?;
     let results = state.store.upsert_interactions(&scope, batch).await?;

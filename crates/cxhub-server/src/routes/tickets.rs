@@ -1,6 +1,6 @@
 //! `/v1/tickets`.
 
-use crate::json::Json;
+use crate::json::{Json, Rendered};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use cxhub_model::ticket::{Priority, TicketStatus};
@@ -47,7 +47,7 @@ pub async fn list_tickets(
     State(state): State<AppState>,
     CanRead(scope): CanRead,
     RawQuery(query): RawQuery,
-) -> Result<Json<List<TicketBody>>, ApiError> {
+) -> Result<Rendered, ApiError> {
     let q: TicketQuery = decode_query(query.as_deref())?;
     let mut check = Checker::default();
     let (from, to) = check.range(q.from.as_deref(), q.to.as_deref());
