@@ -139,7 +139,7 @@ pub(crate) fn key_string(key: Option<&Key>) -> Option<String> {
 }
 
 pub(crate) fn owned_rfc3339(at: Option<Instant>) -> Option<Text<'static>> {
-    at.map(|at| Cow::Owned(at.to_rfc3339()))
+    rfc3339(at).map(Cow::Owned)
 }
 
 /// The version an upsert carries: `version` when the source keeps a counter, else the

@@ -107,7 +107,7 @@ pub struct CxLog<'a> {
 }
 
 /// A contact as nested in CX logs (with tags and platform contacts) and tickets (without).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactObject<'a> {
     pub id: Text<'a>,
@@ -151,7 +151,7 @@ pub struct PlatformContact<'a> {
 }
 
 /// A user (agent) as nested in CX logs and tickets.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct UserObject<'a> {
     pub id: Text<'a>,
@@ -235,18 +235,7 @@ impl<'a> UserObject<'a> {
     pub fn stub(key: &'a Key) -> UserObject<'a> {
         UserObject {
             id: text(key.as_str()),
-            created_at: None,
-            updated_at: None,
-            deleted_at: None,
-            name: None,
-            email: None,
-            address: None,
-            phone: None,
-            notification_count: None,
-            provider: None,
-            provider_id: None,
-            first_name: None,
-            last_name: None,
+            ..UserObject::default()
         }
     }
 
@@ -328,19 +317,9 @@ impl<'a> ContactObject<'a> {
     pub fn stub(key: &'a Key, full: bool) -> ContactObject<'a> {
         ContactObject {
             id: text(key.as_str()),
-            created_at: None,
-            updated_at: None,
-            deleted_at: None,
-            name: None,
-            address: None,
-            channel: None,
-            notes: None,
-            contact_number: None,
-            company_id: None,
-            contact_profile: None,
-            social_profile_url: None,
             tags: full.then(Vec::new),
             platform_contacts: full.then(Vec::new),
+            ..ContactObject::default()
         }
     }
 

@@ -1,5 +1,7 @@
 //! Interactions and calls on the wire.
 
+use std::borrow::Cow;
+
 use cxhub_model::call::{
     AbandonStage, CallDetail, CallKind, CallLeg, CallType, LegStatus, Location, Media, Party,
     ReleaseParty,
@@ -8,8 +10,6 @@ use cxhub_model::error::FieldError;
 use cxhub_model::interaction::{
     Channel, Direction, Interaction, InteractionStatus, Message, SenderKind, SlaStatus,
 };
-use std::borrow::Cow;
-
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
