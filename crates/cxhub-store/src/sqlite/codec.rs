@@ -50,6 +50,11 @@ pub(crate) fn keys(values: &[Key]) -> Value {
     Value::Text(serde_json::to_string(&texts).expect("a list of strings always serializes"))
 }
 
+/// A string of a JSON list, borrowed from the text unless it has escapes (serde's own
+/// `Cow<str>` always copies).
+#[derive(serde::Deserialize)]
+struct Borrowed<'a>(#[serde(borrow)] std::borrow::Cow<'a, str>);
+
 /// Reads the columns of a row in order, so a select list and its reader stay in step.
 pub(crate) struct Cols<'a, 'b> {
     row: &'a Row<'b>,
@@ -71,9 +76,20 @@ impl<'a, 'b> Cols<'a, 'b> {
         self.get()
     }
 
+    /// The next column's text, borrowed from the row: for values parsed into something
+    /// else, which would otherwise be copied into a `String` first only to be dropped.
+    pub(crate) fn text_ref(&mut self) -> Result<Option<&'a str>, StoreError> {
+        let idx = self.idx;
+        self.idx += 1;
+        self.row
+            .get_ref(idx)?
+            .as_str_or_null()
+            .map_err(|err| corrupt(format!("column {idx}: {err}")))
+    }
+
     pub(crate) fn key(&mut self) -> Result<Option<Key>, StoreError> {
-        self.text()?
-            .map(|it| Key::parse(&it).map_err(corrupt))
+        self.text_ref()?
+            .map(|it| Key::parse(it).map_err(corrupt))
             .transpose()
     }
 
@@ -100,17 +116,21 @@ impl<'a, 'b> Cols<'a, 'b> {
     }
 
     pub(crate) fn strings(&mut self) -> Result<Vec<String>, StoreError> {
-        match self.text()? {
+        match self.text_ref()? {
             None => Ok(Vec::new()),
-            Some(json) => serde_json::from_str(&json).map_err(corrupt),
+            Some(json) => serde_json::from_str(json).map_err(corrupt),
         }
     }
 
     pub(crate) fn keys(&mut self) -> Result<Vec<Key>, StoreError> {
-        self.strings()?
-            .iter()
-            .map(|it| Key::parse(it).map_err(corrupt))
-            .collect()
+        match self.text_ref()? {
+            None => Ok(Vec::new()),
+            Some(json) => serde_json::from_str::<Vec<Borrowed<'_>>>(json)
+                .map_err(corrupt)?
+                .iter()
+                .map(|it| Key::parse(&it.0).map_err(corrupt))
+                .collect(),
+        }
     }
 
     /// Reads a closed-vocabulary value with the enum's own parser.
@@ -118,9 +138,9 @@ impl<'a, 'b> Cols<'a, 'b> {
         &mut self,
         parse: impl FnOnce(&str) -> Option<T>,
     ) -> Result<Option<T>, StoreError> {
-        match self.text()? {
+        match self.text_ref()? {
             None => Ok(None),
-            Some(text) => parse(&text)
+            Some(text) => parse(text)
                 .map(Some)
                 .ok_or_else(|| corrupt(format!("`{text}`"))),
         }
@@ -131,5 +151,92 @@ impl<'a, 'b> Cols<'a, 'b> {
         parse: impl FnOnce(&str) -> Option<T>,
     ) -> Result<T, StoreError> {
         self.parsed(parse)?.ok_or_else(|| corrupt("missing value"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What [`round_trip`] read back.
+    struct ReadBack {
+        strings: Vec<String>,
+        keys: Vec<Key>,
+        null: Option<Key>,
+        parsed: Option<String>,
+    }
+
+    /// Writes the values as one row's columns and reads them back through [`Cols`].
+    fn round_trip(texts: &[String]) -> ReadBack {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let keys: Vec<Key> = texts.iter().filter_map(|it| Key::parse(it).ok()).collect();
+        let first = keys.first().cloned();
+        let (read_keys, strings, key, null, parsed) = conn
+            .query_row(
+                "select ?1, ?2, ?3, ?4, ?5",
+                rusqlite::params![
+                    super::keys(&keys),
+                    super::strings(texts),
+                    first.as_ref().map(Key::as_str),
+                    Option::<&str>::None,
+                    texts.first(),
+                ],
+                |row| {
+                    let mut cols = Cols::new(row);
+                    Ok((
+                        cols.keys().unwrap(),
+                        cols.strings().unwrap(),
+                        cols.key().unwrap(),
+                        cols.key().unwrap(),
+                        cols.parsed(|it| Some(it.to_owned())).unwrap(),
+                    ))
+                },
+            )
+            .unwrap();
+        assert_eq!(read_keys, keys);
+        assert_eq!(key, first);
+        ReadBack {
+            strings,
+            keys: read_keys,
+            null,
+            parsed,
+        }
+    }
+
+    #[test]
+    fn escaped_and_plain_keys_read_back() {
+        let texts = ["plain", "quote \" and \\ slash", "ünïcødé ✓", "tab-free"]
+            .map(str::to_owned)
+            .to_vec();
+        let read = round_trip(&texts);
+        assert_eq!(read.keys.len(), 4);
+        assert_eq!(read.keys[1].as_str(), "quote \" and \\ slash");
+        assert_eq!(read.strings, texts);
+        assert_eq!(read.null, None);
+        assert_eq!(read.parsed.as_deref(), Some("plain"));
+    }
+
+    #[test]
+    fn a_column_of_the_wrong_type_is_corrupt_not_a_panic() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let read = conn
+            .query_row("select 42", [], |row| Ok(Cols::new(row).key()))
+            .unwrap();
+        let err = format!("{:?}", read.unwrap_err());
+        assert!(
+            err.contains("corrupt value") && err.contains("column 0"),
+            "{err}"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_strings_read_back(texts in proptest::collection::vec("\\PC{0,12}|[\"\\\\/\\u{0}-\\u{1f}]{1,4}", 0..6)) {
+            let read = round_trip(&texts);
+            prop_assert_eq!(&read.strings, &texts);
+            prop_assert_eq!(read.null, None);
+            prop_assert_eq!(read.parsed, texts.first().cloned());
+        }
     }
 }
