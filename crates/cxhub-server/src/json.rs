@@ -5,6 +5,9 @@
 //! checks. [`Json`] serializes into a plain `Vec` and hands it to the body without a
 //! copy.
 
+use std::sync::Arc;
+
+use axum::body::Bytes;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -24,14 +27,18 @@ impl<T: Serialize> IntoResponse for Json<T> {
 
 /// A JSON answer serialized where it was built, for wire values that borrow from the
 /// records and directory entries of the handler (so that a page is not copied string by
-/// string into owned values first).
-#[derive(Debug)]
-pub struct Rendered(Result<Vec<u8>, serde_json::Error>);
+/// string into owned values first). A clone shares the bytes, so an answer that never
+/// changes can be serialized once and kept.
+#[derive(Debug, Clone)]
+pub struct Rendered(Result<Bytes, Arc<serde_json::Error>>);
 
 impl Rendered {
     pub fn new<T: Serialize + ?Sized>(value: &T) -> Rendered {
         let mut buf = Vec::with_capacity(FIRST_SIZE);
-        Rendered(serde_json::to_writer(&mut buf, value).map(|()| buf))
+        Rendered(match serde_json::to_writer(&mut buf, value) {
+            Ok(()) => Ok(Bytes::from(buf)),
+            Err(err) => Err(Arc::new(err)),
+        })
     }
 }
 

@@ -1,6 +1,8 @@
 //! The OpenAPI document, generated from the handlers' annotations and the wire types.
 
-use crate::json::Json;
+use std::sync::LazyLock;
+
+use crate::json::Rendered;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -58,7 +60,34 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The document, built and serialized once: building it walks every annotated handler
+/// and schema, about 1.3 ms of CPU a request for 61 KB that never change while the server
+/// runs.
+static DOCUMENT: LazyLock<Rendered> = LazyLock::new(|| Rendered::new(&ApiDoc::openapi()));
+
 /// `GET /openapi.json`.
-pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+pub async fn document() -> Rendered {
+    DOCUMENT.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::to_bytes;
+    use axum::response::IntoResponse;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_kept_document_is_the_one_built_now() {
+        let served = to_bytes(document().await.into_response().into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let built = serde_json::to_vec(&ApiDoc::openapi()).unwrap();
+        assert_eq!(served, built);
+        // A second answer shares the same bytes.
+        let again = to_bytes(document().await.into_response().into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert_eq!(again, served);
+    }
 }
