@@ -10,6 +10,8 @@
 
 use std::fmt;
 
+use smol_str::SmolStr;
+
 /// The id cxhub gives a record: positive, unique within its kind across all tenants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RecordId(i64);
@@ -43,8 +45,13 @@ pub const MAX_KEY_LEN: usize = 200;
 
 /// A source-chosen identifier: 1 to 200 bytes of printable text without surrounding
 /// whitespace. Keys are compared exactly (case-sensitive).
+///
+/// Held as a `SmolStr`: keys of up to 23 bytes (`u-7`, `q-sales`, an Asterisk uniqueid)
+/// live inline, longer ones in a shared `Arc<str>`. A record names ten or more keys, and
+/// reading a page of records or folding events copies them often; as `String`s each was
+/// an allocation and a free.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Key(String);
+pub struct Key(SmolStr);
 
 impl Key {
     pub fn parse(text: &str) -> Result<Key, String> {
@@ -60,7 +67,7 @@ impl Key {
         if text.chars().any(char::is_control) {
             return Err("must not contain control characters".to_owned());
         }
-        Ok(Key(text.to_owned()))
+        Ok(Key(SmolStr::new(text)))
     }
 
     pub fn as_str(&self) -> &str {
@@ -68,7 +75,7 @@ impl Key {
     }
 
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into()
     }
 }
 
@@ -121,5 +128,27 @@ mod tests {
         assert!(Key::parse(" u").is_err());
         assert!(Key::parse("a\nb").is_err());
         assert!(Key::parse(&"x".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn keys_compare_hash_and_read_back_as_their_text_inline_or_not() {
+        use std::collections::HashMap;
+        // 23 bytes is SmolStr's inline limit; 24 and 200 are kept on the heap.
+        for text in ["u-7", &"k".repeat(23), &"k".repeat(24), &"k".repeat(200)] {
+            let key = Key::parse(text).unwrap();
+            assert_eq!(key.as_str(), text);
+            assert_eq!(key.to_string(), text);
+            assert_eq!(key.clone().into_string(), text);
+            assert_eq!(format!("{key:?}"), format!("Key({text:?})"));
+            let map = HashMap::from([(key.clone(), 1)]);
+            assert_eq!(map.get(text), Some(&1), "a &str finds its key");
+        }
+        let (short, long) = (
+            Key::parse("a").unwrap(),
+            Key::parse(&"b".repeat(30)).unwrap(),
+        );
+        assert!(short < long);
+        // The order is the text's, byte by byte.
+        assert!(Key::parse("a-2").unwrap() > Key::parse("a-10").unwrap());
     }
 }
