@@ -84,7 +84,7 @@ mod tests {
             .unwrap();
         let built = serde_json::to_vec(&ApiDoc::openapi()).unwrap();
         assert_eq!(served, built);
-        // A second answer shares the same bytes.
+        // A second answer, from the kept copy, is the same.
         let again = to_bytes(document().await.into_response().into_body(), usize::MAX)
             .await
             .unwrap();
