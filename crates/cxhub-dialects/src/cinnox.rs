@@ -2,7 +2,8 @@
 //!
 //! See `docs/dialects/cinnox.md` for the endpoint's contract and `docs/mapping.md` §4 for
 //! where each field comes from. Absent strings print as `""` and absent numbers as `0`,
-//! as CINNOX's typed fields do; times are RFC 3339 in UTC with milliseconds.
+//! as CINNOX's typed fields do (`virtualNumber` and `callerInfo.phoneNumber` too, which
+//! the page types as Numbers); times are RFC 3339 in UTC with milliseconds.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -69,7 +70,7 @@ pub struct CallLogItem<'a> {
     pub call_end_time: Text<'a>,
     pub bye_reason: Text<'a>,
     pub release_party: Text<'a>,
-    pub virtual_number: Option<u64>,
+    pub virtual_number: u64,
     pub media_type: Text<'a>,
     pub caller_info: CallerInfo<'a>,
     pub callee_info: CalleeInfo<'a>,
@@ -82,7 +83,7 @@ pub struct CallerInfo<'a> {
     pub display_name: Text<'a>,
     pub eid: Text<'a>,
     pub is_staff: bool,
-    pub phone_number: Option<u64>,
+    pub phone_number: u64,
     pub service_id: Text<'a>,
 }
 
@@ -225,6 +226,19 @@ fn number(text: Option<&str>) -> Option<u64> {
     }
 }
 
+/// CINNOX's `releaseParty`, which "must be Caller or Callee". A call the system ended
+/// (or one whose source did not say) was ended by the caller when the caller gave up
+/// (abandoned or cancelled it), else on the callee's side (no answer, busy, declined,
+/// unreachable, failed, or an answered call closed by a timeout).
+pub fn release_party(party: Option<ReleaseParty>, status: CallStatus) -> &'static str {
+    match (party, status) {
+        (Some(ReleaseParty::Caller), _) => "Caller",
+        (Some(ReleaseParty::Callee), _) => "Callee",
+        (_, CallStatus::Abandoned | CallStatus::Cancelled) => "Caller",
+        _ => "Callee",
+    }
+}
+
 /// A string that CINNOX prints as `""` when absent.
 fn or_empty(value: Option<&String>) -> Text<'_> {
     text(value.map_or("", String::as_str))
@@ -251,19 +265,15 @@ impl<'a> CallLogItem<'a> {
             call_date: Cow::Owned(it.started_at.to_rfc3339()),
             call_end_time: Cow::Owned(it.ended_at.map(Instant::to_rfc3339).unwrap_or_default()),
             bye_reason: or_empty(call.bye_reason.as_ref()),
-            release_party: text(match call.release_party {
-                Some(ReleaseParty::Caller) => "Caller",
-                Some(ReleaseParty::Callee) => "Callee",
-                Some(ReleaseParty::System) | None => "",
-            }),
-            virtual_number: number(call.virtual_number.as_deref()),
+            release_party: text(release_party(call.release_party, status)),
+            virtual_number: number(call.virtual_number.as_deref()).unwrap_or(0),
             media_type: text(call.media.as_str()),
             caller_info: CallerInfo {
                 country_code: or_empty(call.caller.country.as_ref()),
                 display_name: or_empty(call.caller.display_name.as_ref()),
                 eid: text(call.caller.staff_id.as_ref().map_or("", Key::as_str)),
                 is_staff: call.caller.is_staff,
-                phone_number: number(call.caller.number.as_deref()),
+                phone_number: number(call.caller.number.as_deref()).unwrap_or(0),
                 service_id: or_empty(call.caller.service_id.as_ref()),
             },
             callee_info: CalleeInfo {
@@ -304,7 +314,9 @@ impl<'a> CallLogItem<'a> {
             })
             .transpose()?;
         let caller = Party {
-            number: self.caller_info.phone_number.map(|it| format!("+{it}")),
+            number: Some(self.caller_info.phone_number)
+                .filter(|it| *it > 0)
+                .map(|it| format!("+{it}")),
             display_name: some(self.caller_info.display_name),
             staff_id: key("callerInfo.eid", self.caller_info.eid)?,
             is_staff: self.caller_info.is_staff,
@@ -345,7 +357,9 @@ impl<'a> CallLogItem<'a> {
             )
         })?;
         let call = CallDetail {
-            virtual_number: self.virtual_number.map(|it| format!("+{it}")),
+            virtual_number: Some(self.virtual_number)
+                .filter(|it| *it > 0)
+                .map(|it| format!("+{it}")),
             kind,
             media,
             bye_reason: some(self.bye_reason),
@@ -444,6 +458,21 @@ mod tests {
             (query.status, query.call_id.as_deref()),
             (Some(CallStatus::NotAnswered), Some("c-1"))
         );
+    }
+
+    #[test]
+    fn release_party_is_always_caller_or_callee() {
+        for status in CallStatus::ALL {
+            for party in [None, Some(ReleaseParty::System)] {
+                let expected = match status {
+                    CallStatus::Abandoned | CallStatus::Cancelled => "Caller",
+                    _ => "Callee",
+                };
+                assert_eq!(release_party(party, *status), expected);
+            }
+            assert_eq!(release_party(Some(ReleaseParty::Caller), *status), "Caller");
+            assert_eq!(release_party(Some(ReleaseParty::Callee), *status), "Callee");
+        }
     }
 
     proptest! {

@@ -8,7 +8,8 @@ use cxhub_dialects::klink::wire::{
 use cxhub_dialects::shape::mismatches;
 use cxhub_model::call::{CallDetail, CallKind, CallStatus, Media, Party};
 use cxhub_model::directory::{
-    Attribute, AttributeType, Contact, PlatformIdentity, PresenceStatus, Queue, Tag, User,
+    Attribute, AttributeType, Contact, EntryKind, PlatformIdentity, PresenceStatus, Queue, Tag,
+    User,
 };
 use cxhub_model::ids::{Key, RecordId};
 use cxhub_model::interaction::{
@@ -85,7 +86,33 @@ fn directory() -> Directory {
             .statuses
             .insert(status.system_name.clone(), Arc::new(status));
     }
+    for (kind, name, num) in [
+        (EntryKind::User, "u-7", 7),
+        (EntryKind::User, "u-8", 8),
+        (EntryKind::Contact, "c-1", 1),
+        (EntryKind::Queue, "q-1", 1),
+        (EntryKind::Tag, "vip", 3),
+        (EntryKind::Category, "billing", 2),
+        (EntryKind::Attribute, "cf_due", 5),
+    ] {
+        directory.numbers.insert(kind, key(name), num);
+    }
     directory
+}
+
+/// `chat()` as pulled from klink: every id a klink UUID, which cxhub prints unchanged.
+fn chat_from_klink() -> Interaction {
+    let uuid = |n: u32| format!("3f0c2a8e-9b1d-4c4e-8f7a-2b6d5e4c3a{n:02}");
+    Interaction {
+        contact_id: Some(key(&uuid(1))),
+        queue_id: Some(key(&uuid(2))),
+        agent_id: Some(key(&uuid(3))),
+        first_assignee_id: Some(key(&uuid(3))),
+        closed_assignee_id: Some(key(&uuid(4))),
+        room_id: Some(uuid(5)),
+        wrap_up_form_id: Some(uuid(6)),
+        ..chat()
+    }
 }
 
 /// A chat with every field klink carries set.
@@ -144,12 +171,26 @@ fn a_cx_log_has_the_seeds_shape() {
     assert_eq!(log["queueName"], "Support");
     assert_eq!(log["customerPhone"], "+84901234567");
     assert_eq!(log["contact"]["tags"][0]["name"], "VIP");
+    assert_eq!(log["agentId"], "00000004-0000-8000-8000-000000000007");
+    assert_eq!(log["agent"]["id"], log["agentId"]);
+    assert_eq!(log["contactId"], "00000005-0000-8000-8000-000000000001");
+    assert_eq!(log["queueId"], "00000006-0000-8000-8000-000000000001");
     assert_eq!(
-        log["closedAssignee"]["id"], "u-8",
+        log["contact"]["tags"][0]["id"],
+        "00000007-0000-8000-8000-000000000003"
+    );
+    assert_eq!(
+        log["contact"]["contactNumber"], 1,
+        "the directory number stands in"
+    );
+    assert_eq!(
+        (&log["closedAssignee"]["id"], &log["closedAssignee"]["name"]),
+        (&log["closedAssigneeId"], &Value::from("")),
         "a user with no entry is printed as a stub"
     );
     assert_eq!(log["mailRoom"], Value::Null);
-    assert_eq!(log["room"]["id"], "room-1");
+    assert_eq!(log["room"]["id"], log["entityId"]);
+    assert!(uuid::Uuid::parse_str(log["entityId"].as_str().unwrap()).is_ok());
 }
 
 #[test]
@@ -158,6 +199,8 @@ fn a_call_log_prints_phone_and_the_callers_number() {
     call.channel = Channel::Voice;
     call.status = InteractionStatus::Call(CallStatus::Ended);
     call.contact_id = None;
+    call.agent_id = None;
+    call.room_id = None;
     call.call = Some(CallDetail {
         caller: Party {
             number: Some("+6590000000".to_owned()),
@@ -190,7 +233,16 @@ fn a_call_log_prints_phone_and_the_callers_number() {
         (&*log.channel, log.customer_phone.as_deref()),
         ("phone", Some("+6590000000"))
     );
-    assert_eq!(log.contact, None);
+    assert_eq!(
+        (
+            &*log.contact.id,
+            &*log.agent.id,
+            &*log.room.id,
+            &*log.entity_id
+        ),
+        ("", "", "", ""),
+        "what a log does not name is blank, not null"
+    );
 }
 
 #[test]
@@ -198,12 +250,12 @@ fn objects_of_unknown_keys_are_those_of_the_stub_entries() {
     let id = key("nobody-9");
     let directory = directory();
     assert_eq!(
-        serde_json::to_value(UserObject::stub(&id)).unwrap(),
-        serde_json::to_value(UserObject::from_model(&User::stub(id.clone()))).unwrap()
+        serde_json::to_value(UserObject::stub(&id, &directory)).unwrap(),
+        serde_json::to_value(UserObject::from_model(&User::stub(id.clone()), &directory)).unwrap()
     );
     for full in [true, false] {
         assert_eq!(
-            serde_json::to_value(ContactObject::stub(&id, full)).unwrap(),
+            serde_json::to_value(ContactObject::stub(&id, &directory, full)).unwrap(),
             serde_json::to_value(ContactObject::from_model(
                 &Contact::stub(id.clone()),
                 &directory,
@@ -216,7 +268,7 @@ fn objects_of_unknown_keys_are_those_of_the_stub_entries() {
 
 #[test]
 fn a_cx_log_round_trips_every_mapped_field() {
-    let original = chat();
+    let original = chat_from_klink();
     let json = serde_json::to_string(&CxLog::from_model(&original, &directory())).unwrap();
     let back = serde_json::from_str::<CxLog>(&json)
         .unwrap()
@@ -252,8 +304,18 @@ fn a_presence_log_item_has_the_seeds_shape_and_round_trips() {
     assert_eq!(json["newPresenceStatus"]["emoji"], "🗓️");
     assert_eq!(json["newPresenceStatus"]["displayName"], "In meeting");
     assert_eq!(json["user"]["name"], "John");
+    assert_eq!(json["user"]["id"], "00000004-0000-8000-8000-000000000007");
     let back = item.into_model().unwrap();
-    assert_eq!(back, PresenceChange { id: None, ..change });
+    // An importer of this log keys the user by the id it was given.
+    let user_id = key(json["user"]["id"].as_str().unwrap());
+    assert_eq!(
+        back,
+        PresenceChange {
+            id: None,
+            user_id,
+            ..change
+        }
+    );
 }
 
 #[test]
@@ -296,6 +358,27 @@ fn a_ticket_has_the_seeds_shape_and_round_trips() {
         json["categories"][0]["name"], "billing",
         "a category with no entry shows its key"
     );
+    assert_eq!(json["contactId"], "00000005-0000-8000-8000-000000000001");
+    assert_eq!(json["assignee"]["id"], json["assigneeId"]);
+    assert_eq!(
+        json["customFields"][0]["attributeId"],
+        "00000009-0000-8000-8000-000000000005"
+    );
     let back = object.into_model().unwrap();
-    assert_eq!(back, Ticket { id: None, ..ticket });
+    // An importer of this ticket keys what it names by the ids it was given.
+    let id = |value: &Value| key(value.as_str().unwrap());
+    let expected = Ticket {
+        id: None,
+        contact_id: Some(id(&json["contactId"])),
+        creator_id: Some(id(&json["creatorId"])),
+        assignee_id: Some(id(&json["assigneeId"])),
+        tags: vec![id(&json["tags"][0]["id"])],
+        categories: vec![id(&json["categories"][0]["id"])],
+        custom_fields: vec![CustomField {
+            attribute_id: id(&json["customFields"][0]["attributeId"]),
+            value: FieldValue::parse_date("2025-10-23").unwrap(),
+        }],
+        ..ticket
+    };
+    assert_eq!(back, expected);
 }

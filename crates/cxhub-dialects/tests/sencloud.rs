@@ -3,6 +3,7 @@
 use cxhub_dialects::sencloud::{CallLog, ListCallLogsResponse, PagingOut};
 use cxhub_dialects::shape::mismatches;
 use cxhub_model::call::{CallDetail, CallKind, CallLeg, CallStatus, LegStatus, Media, Party};
+use cxhub_model::directory::DirectoryNumbers;
 use cxhub_model::ids::{Key, RecordId};
 use cxhub_model::interaction::{Channel, Direction, Interaction, InteractionStatus};
 use cxhub_model::time::Instant;
@@ -111,7 +112,7 @@ fn a_call_log_has_the_seeds_shape() {
     };
     let call = call();
     let response = ListCallLogsResponse {
-        call_logs: vec![CallLog::from_model(&call).unwrap()],
+        call_logs: vec![CallLog::from_model(&call, &DirectoryNumbers::default()).unwrap()],
         paging,
     };
     let json = serde_json::to_value(&response).unwrap();
@@ -141,7 +142,7 @@ fn absent_times_and_ids_print_as_go_zero_values() {
     it.created_at = None;
     it.agent_id = Some(Key::parse("u-7").unwrap());
     it.status = InteractionStatus::Call(CallStatus::Busy);
-    let log = CallLog::from_model(&it).unwrap();
+    let log = CallLog::from_model(&it, &DirectoryNumbers::default()).unwrap();
     assert_eq!(
         (&*log.ended_at, &*log.user_id),
         ("0001-01-01T00:00:00Z", "0")
@@ -155,7 +156,10 @@ fn absent_times_and_ids_print_as_go_zero_values() {
 #[test]
 fn a_call_log_round_trips_every_mapped_field() {
     let original = call();
-    let json = serde_json::to_string(&CallLog::from_model(&original).unwrap()).unwrap();
+    let json = serde_json::to_string(
+        &CallLog::from_model(&original, &DirectoryNumbers::default()).unwrap(),
+    )
+    .unwrap();
     let back = serde_json::from_str::<CallLog>(&json)
         .unwrap()
         .into_model()

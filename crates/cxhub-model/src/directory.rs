@@ -4,6 +4,8 @@
 //! All but the tenant are keyed by a source-chosen [`Key`] unique within the tenant, and
 //! may exist as a stub (key only) when a record names them before they are described.
 
+use std::collections::HashMap;
+
 use crate::ids::Key;
 use crate::string_enum::string_enum;
 use crate::time::{Instant, Zone};
@@ -299,5 +301,50 @@ mod tests {
     fn stub_status_reads_its_name_in_words() {
         let stub = PresenceStatus::stub(Key::parse("in_meeting").unwrap());
         assert_eq!(stub.display_name, "In meeting");
+    }
+}
+
+/// The kinds of directory entry that have a directory number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntryKind {
+    User,
+    Contact,
+    Queue,
+    Tag,
+    Category,
+    Attribute,
+    Extension,
+}
+
+impl EntryKind {
+    /// The name the store keeps its numbers under.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::User => "user",
+            EntryKind::Contact => "contact",
+            EntryKind::Queue => "queue",
+            EntryKind::Tag => "tag",
+            EntryKind::Category => "category",
+            EntryKind::Attribute => "attribute",
+            EntryKind::Extension => "extension",
+        }
+    }
+}
+
+/// Directory numbers by kind and key. The store gives every entry a number, per tenant
+/// and kind, from 1, when the entry is first created, and never changes it; dialects
+/// print vendor-shaped ids (klink's UUIDs, Sencloud's int64s) from it and read them back.
+#[derive(Debug, Clone, Default)]
+pub struct DirectoryNumbers {
+    by_kind: HashMap<EntryKind, HashMap<Key, i64>>,
+}
+
+impl DirectoryNumbers {
+    pub fn get(&self, kind: EntryKind, key: &str) -> Option<i64> {
+        self.by_kind.get(&kind)?.get(key).copied()
+    }
+
+    pub fn insert(&mut self, kind: EntryKind, key: Key, num: i64) {
+        self.by_kind.entry(kind).or_default().insert(key, num);
     }
 }

@@ -6,29 +6,31 @@ use std::collections::HashMap;
 
 use crate::json::{Json, Rendered};
 use axum::Router;
-use axum::extract::{FromRequestParts, RawQuery, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
 use axum::routing::get;
+use cxhub_dialects::klink::ids::parse_entry_uuid;
 use cxhub_dialects::klink::params::{self, Paging};
 use cxhub_dialects::klink::wire::{
     CxLog, CxLogsPage, CxLogsResponse, Directory, PresenceLogItem, PresenceLogResponse,
     TicketObject, TicketsResponse,
 };
+use cxhub_model::directory::EntryKind;
 use cxhub_model::error::FieldError;
 use cxhub_model::ids::Key;
 use cxhub_model::time::{Instant, Zone};
 use cxhub_store::query::{InteractionFilter, PageRequest, PresenceFilter, TicketFilter};
 use cxhub_store::{DirectoryEntries, DirectoryKeys, TenantScope};
-use serde::Serialize;
 
 use crate::AppState;
-use crate::auth::{CanRead, CanWrite};
-use crate::problem::ApiError;
+use crate::dialect_ids::{self, FilterKeyError};
 
 mod directory_routes;
+mod error;
 mod tickets;
+
+pub use error::{KlinkError, KlinkRead, KlinkWrite};
+use error::{unknown_route, wrong_method};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -54,128 +56,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/contacts", get(directory_routes::contacts))
         .route("/api/v1/tags", get(directory_routes::tags))
         .route("/api/v1/categories", get(directory_routes::categories))
+        // A path served under another method: 405, in the shape below.
+        .method_not_allowed_fallback(wrong_method)
         .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
-}
-
-/// Paths under `/api/v1` that klink's API has but cxhub does not serve yet, or that do
-/// not exist, answer 404 in klink's shape.
-async fn unknown_route(uri: axum::http::Uri) -> KlinkError {
-    KlinkError::not_found(format!("Cannot {}", uri.path()))
-}
-
-/// klink documents no error body; cxhub answers NestJS's shape (which klink's envelopes
-/// suggest it runs on), adding the offending parameter as `field`.
-#[derive(Debug)]
-pub struct KlinkError {
-    status: StatusCode,
-    message: String,
-    field: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct KlinkErrorBody {
-    status_code: u16,
-    error: &'static str,
-    message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<String>,
-}
-
-impl IntoResponse for KlinkError {
-    fn into_response(self) -> Response {
-        let body = KlinkErrorBody {
-            status_code: self.status.as_u16(),
-            error: self.status.canonical_reason().unwrap_or("Error"),
-            message: self.message,
-            field: self.field,
-        };
-        (self.status, Json(body)).into_response()
-    }
-}
-
-impl From<FieldError> for KlinkError {
-    fn from(err: FieldError) -> KlinkError {
-        KlinkError {
-            status: StatusCode::BAD_REQUEST,
-            message: err.to_string(),
-            field: Some(err.field),
-        }
-    }
-}
-
-impl From<ApiError> for KlinkError {
-    fn from(err: ApiError) -> KlinkError {
-        let status = err.status();
-        match err {
-            ApiError::Invalid(mut fields) if !fields.is_empty() => {
-                KlinkError::from(fields.remove(0))
-            }
-            ApiError::Internal(cause) => {
-                tracing::error!(error = %cause, "klink request failed");
-                KlinkError {
-                    status,
-                    message: "internal server error".to_owned(),
-                    field: None,
-                }
-            }
-            other => KlinkError {
-                status,
-                message: other.detail(),
-                field: None,
-            },
-        }
-    }
-}
-
-impl From<cxhub_store::StoreError> for KlinkError {
-    fn from(err: cxhub_store::StoreError) -> KlinkError {
-        KlinkError::from(ApiError::from(err))
-    }
-}
-
-/// A read-role request, refused in klink's error shape.
-pub struct KlinkRead(pub TenantScope);
-
-impl FromRequestParts<AppState> for KlinkRead {
-    type Rejection = KlinkError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        CanRead::from_request_parts(parts, state)
-            .await
-            .map(|it| KlinkRead(it.0))
-            .map_err(KlinkError::from)
-    }
-}
-
-/// A write-role request, refused in klink's error shape.
-pub struct KlinkWrite(pub TenantScope);
-
-impl FromRequestParts<AppState> for KlinkWrite {
-    type Rejection = KlinkError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        CanWrite::from_request_parts(parts, state)
-            .await
-            .map(|it| KlinkWrite(it.0))
-            .map_err(KlinkError::from)
-    }
-}
-
-impl KlinkError {
-    pub fn not_found(message: impl Into<String>) -> KlinkError {
-        KlinkError {
-            status: StatusCode::NOT_FOUND,
-            message: message.into(),
-            field: None,
-        }
-    }
 }
 
 /// The query string as name → value; `&page&pageSize` gives empty values. Parameters
@@ -219,16 +102,32 @@ fn range(
     }
 }
 
-fn optional_key(query: &HashMap<String, String>, name: &str) -> Result<Option<Key>, KlinkError> {
-    match query
-        .get(name)
-        .map(String::as_str)
-        .filter(|it| !it.is_empty())
-    {
-        None => Ok(None),
-        Some(text) => Key::parse(text)
-            .map(Some)
-            .map_err(|reason| KlinkError::from(FieldError::new(name, reason))),
+/// What an id parameter asks for.
+enum IdFilter {
+    /// No such parameter: no filter.
+    Any,
+    /// The entry with this key.
+    Key(Key),
+    /// An id that names no entry: nothing matches.
+    Nothing,
+}
+
+/// Reads an id of an entry of `kind` (klink's UUID, or a key) as a filter.
+async fn id_filter(
+    state: &AppState,
+    scope: &TenantScope,
+    kind: EntryKind,
+    name: &str,
+    text: Option<&str>,
+) -> Result<IdFilter, KlinkError> {
+    let Some(text) = text.filter(|it| !it.is_empty()) else {
+        return Ok(IdFilter::Any);
+    };
+    match dialect_ids::filter_key(state, scope, kind, text, parse_entry_uuid).await {
+        Ok(Some(key)) => Ok(IdFilter::Key(key)),
+        Ok(None) => Ok(IdFilter::Nothing),
+        Err(FilterKeyError::NotAnId(reason)) => Err(FieldError::new(name, reason).into()),
+        Err(FilterKeyError::Store(err)) => Err(err.into()),
     }
 }
 
@@ -249,6 +148,10 @@ async fn directory(
     scope: &TenantScope,
     keys: DirectoryKeys,
 ) -> Result<Directory, KlinkError> {
+    let keys = DirectoryKeys {
+        numbers: true,
+        ..keys
+    };
     let found: DirectoryEntries = state.store.lookup(scope, keys).await?;
     Ok(Directory {
         tenant: scope.id.to_string(),
@@ -259,6 +162,7 @@ async fn directory(
         categories: found.categories,
         attributes: found.attributes,
         statuses: found.presence_statuses,
+        numbers: found.numbers,
     })
 }
 
@@ -323,7 +227,20 @@ async fn presence_log(
 ) -> Result<Json<PresenceLogResponse>, KlinkError> {
     let query = query_map(query.as_deref());
     let paging = paging(&query)?;
-    let user_id = optional_key(&query, "userId")?;
+    let user = query.get("userId").map(String::as_str);
+    let user_id = match id_filter(&state, &scope, EntryKind::User, "userId", user).await? {
+        IdFilter::Any => None,
+        IdFilter::Key(key) => Some(key),
+        IdFilter::Nothing => {
+            return Ok(Json(PresenceLogResponse {
+                data: Vec::new(),
+                page: paging.page,
+                page_size: paging.page_size,
+                total: 0,
+                last_page: 0,
+            }));
+        }
+    };
     let (from, to) = match query.contains_key("selectedDate") {
         true => range(&query, &client_zone(&scope, &headers)?)?,
         false => (None, None),
@@ -367,8 +284,9 @@ async fn tickets_list(
     RawQuery(query): RawQuery,
 ) -> Result<Rendered, KlinkError> {
     let query = query_map(query.as_deref());
-    let contact_id = optional_key(&query, "contactId")?;
-    ticket_page(&state, &scope, &query, contact_id).await
+    let contact = query.get("contactId").map(String::as_str);
+    let contact = id_filter(&state, &scope, EntryKind::Contact, "contactId", contact).await?;
+    ticket_page(&state, &scope, &query, contact).await
 }
 
 /// One page of tickets, optionally of one contact, in klink's envelope.
@@ -376,9 +294,22 @@ async fn ticket_page(
     state: &AppState,
     scope: &TenantScope,
     query: &HashMap<String, String>,
-    contact_id: Option<Key>,
+    contact: IdFilter,
 ) -> Result<Rendered, KlinkError> {
     let paging = paging(query)?;
+    let contact_id = match contact {
+        IdFilter::Any => None,
+        IdFilter::Key(key) => Some(key),
+        IdFilter::Nothing => {
+            return Ok(Rendered::new(&TicketsResponse {
+                total: 0,
+                page: paging.page,
+                page_size: paging.page_size,
+                last_page: 0,
+                data: Vec::new(),
+            }));
+        }
+    };
     let filter = TicketFilter {
         contact_id,
         ..TicketFilter::default()

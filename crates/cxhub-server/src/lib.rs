@@ -18,6 +18,7 @@
 pub mod auth;
 pub mod cinnox;
 pub mod cursor;
+pub mod dialect_ids;
 pub mod dto;
 pub mod input;
 pub mod json;

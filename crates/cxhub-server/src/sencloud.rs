@@ -14,15 +14,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use cxhub_dialects::sencloud::{
     self, CallLog, CallState, Comparison, Cursor, ListCallLogsResponse, PagingOut, SenDirection,
-    TwirpError,
+    SortField, TwirpError,
 };
 use cxhub_model::call::CallStatus;
+use cxhub_model::directory::{DirectoryNumbers, EntryKind};
 use cxhub_model::ids::Key;
-use cxhub_model::interaction::{Direction, InteractionStatus};
-use cxhub_store::query::{self, InteractionFilter, PageRequest, Position};
+use cxhub_model::interaction::{Direction, Interaction, InteractionStatus};
+use cxhub_store::TenantScope;
+use cxhub_store::query::{self, ExtensionSide, InteractionFilter, OrderBy, PageRequest, Position};
 
 use crate::AppState;
 use crate::auth::CanRead;
+use crate::dialect_ids::{self, FilterKeyError};
 use crate::problem::ApiError;
 
 const SERVICE: &str = "shop.Sencloud";
@@ -113,20 +116,22 @@ async fn handle(
     let request = sencloud::decode(&body).map_err(Twirp)?;
     let CanRead(scope) = CanRead::from_request_parts(&mut parts, &state).await?;
     let page = request.validate().map_err(Twirp)?;
-    let filter = filter(&request);
-    let (after, backwards) = match page.cursor {
-        Some((cursor, backwards)) => (
-            Some(Position {
-                at: cursor.at,
-                id: cursor.id,
-            }),
-            backwards,
-        ),
-        None => (None, false),
+    let Some(mut filter) = filter(&state, &scope, &request).await? else {
+        return Ok(render(&request, &page, &[], &DirectoryNumbers::default()));
     };
-    // Going backwards from a cursor reads the other way from it, then turns the rows round.
+    filter.order_by = match page.field {
+        SortField::StartedAt => OrderBy::StartedAt,
+        SortField::CreatedAt => OrderBy::CreatedAt,
+        SortField::UpdatedAt => OrderBy::UpdatedAt,
+    };
+    // A `prev` cursor goes back: it reads the other way from its row, then turns the
+    // rows round. A `next` cursor goes on.
+    let backwards = page.cursor.is_some_and(|it| it.backwards);
     let request_page = PageRequest {
-        after,
+        after: page.cursor.map(|cursor| Position {
+            at: cursor.at,
+            id: cursor.id,
+        }),
         offset: 0,
         limit: page.limit,
         ascending: page.ascending != backwards,
@@ -139,12 +144,51 @@ async fn handle(
     if backwards {
         rows.reverse();
     }
-    let cursor = |it: &cxhub_model::interaction::Interaction| {
-        let id = it.id.map_or(0, |id| id.get());
+    let mut wanted = Vec::new();
+    for it in &rows {
+        wanted.extend(it.agent_id.iter().map(|key| (EntryKind::User, key.clone())));
+        wanted.extend(
+            it.contact_id
+                .iter()
+                .map(|key| (EntryKind::Contact, key.clone())),
+        );
+        let extension = it.call.as_ref().and_then(|call| call.extension.as_deref());
+        wanted.extend(
+            extension
+                .filter(|it| !sencloud::ids::is_plain_int_id(it))
+                .and_then(|it| Key::parse(it).ok())
+                .map(|key| (EntryKind::Extension, key)),
+        );
+    }
+    wanted.retain(|(_, key)| !sencloud::ids::is_plain_int_id(key.as_str()));
+    let numbers = match wanted.is_empty() {
+        true => DirectoryNumbers::default(),
+        false => state.store.numbers(&scope, wanted).await?,
+    };
+    Ok(render(&request, &page, &rows, &numbers))
+}
+
+/// The answer: the page's call logs and `paging`, whose `prev` and `next` are the
+/// cursors of the first row (going back) and the last (going on).
+fn render(
+    request: &sencloud::Request,
+    page: &sencloud::Page,
+    rows: &[Interaction],
+    numbers: &DirectoryNumbers,
+) -> Rendered {
+    let order = match page.field {
+        SortField::StartedAt => OrderBy::StartedAt,
+        SortField::CreatedAt => OrderBy::CreatedAt,
+        SortField::UpdatedAt => OrderBy::UpdatedAt,
+    };
+    let cursor = |it: &Interaction, backwards: bool| {
+        let position = Position::of(order, it);
         Cursor {
+            field: page.field,
             ascending: page.ascending,
-            at: it.started_at.as_millis(),
-            id,
+            backwards,
+            at: position.at,
+            id: position.id,
         }
         .encode()
     };
@@ -159,19 +203,26 @@ async fn handle(
         },
         before: paging_in.before.clone().unwrap_or_default(),
         limit: page.limit,
-        next: rows.last().map(cursor).unwrap_or_default(),
-        prev: rows.first().map(cursor).unwrap_or_default(),
+        next: rows.last().map(|it| cursor(it, false)).unwrap_or_default(),
+        prev: rows.first().map(|it| cursor(it, true)).unwrap_or_default(),
         sort: paging_in.sort.clone().unwrap_or_default(),
     };
-    Ok(Rendered::new(&ListCallLogsResponse {
-        call_logs: rows.iter().filter_map(CallLog::from_model).collect(),
+    Rendered::new(&ListCallLogsResponse {
+        call_logs: rows
+            .iter()
+            .filter_map(|it| CallLog::from_model(it, numbers))
+            .collect(),
         paging,
-    }))
+    })
 }
 
-/// The canonical filter of a request (vendors.md §3.4).
-fn filter(request: &sencloud::Request) -> InteractionFilter {
-    let key = |text: &Option<String>| text.as_deref().and_then(|it| Key::parse(it).ok());
+/// The canonical filter of a request (vendors.md §3.4); `None` when it names an entry
+/// that does not exist, so nothing matches.
+async fn filter(
+    state: &AppState,
+    scope: &TenantScope,
+    request: &sencloud::Request,
+) -> Result<Option<InteractionFilter>, Twirp> {
     let statuses = match request.call_state {
         CallState::Unknown => Vec::new(),
         CallState::Answered => vec![CallStatus::Ended],
@@ -181,11 +232,13 @@ fn filter(request: &sencloud::Request) -> InteractionFilter {
             .filter(|it| *it != CallStatus::Ended)
             .collect(),
     };
-    let directions = match request.direction {
-        SenDirection::Unknown => Vec::new(),
-        SenDirection::In => vec![Direction::Inbound],
-        SenDirection::Out => vec![Direction::Outbound],
-        SenDirection::Ext | SenDirection::ExtIn | SenDirection::ExtOut => vec![Direction::Internal],
+    let (directions, extension_side) = match request.direction {
+        SenDirection::Unknown => (Vec::new(), None),
+        SenDirection::In => (vec![Direction::Inbound], None),
+        SenDirection::Out => (vec![Direction::Outbound], None),
+        SenDirection::Ext => (vec![Direction::Internal], None),
+        SenDirection::ExtIn => (vec![Direction::Internal], Some(ExtensionSide::Callee)),
+        SenDirection::ExtOut => (vec![Direction::Internal], Some(ExtensionSide::Caller)),
     };
     let talk_secs = request.duration.map(|(comparison, value)| {
         let comparison = match comparison {
@@ -197,19 +250,65 @@ fn filter(request: &sencloud::Request) -> InteractionFilter {
         };
         (comparison, u32::try_from(value.max(0)).unwrap_or(u32::MAX))
     });
-    InteractionFilter {
+    let agent_id = match &request.user_id {
+        None => None,
+        Some(id) => match entry_key(state, scope, EntryKind::User, "user_id", id).await? {
+            Some(key) => Some(key),
+            None => return Ok(None),
+        },
+    };
+    let mut extensions = Vec::new();
+    for id in &request.extension_ids {
+        let key = entry_key(state, scope, EntryKind::Extension, "extension_ids", id).await?;
+        extensions.extend(key.map(Key::into_string));
+    }
+    if extensions.is_empty() && !request.extension_ids.is_empty() {
+        return Ok(None);
+    }
+    // A hotline's id is its number's digits (as CINNOX's `virtualNumber` prints it), or
+    // the number as cxhub holds it.
+    let virtual_numbers = request
+        .hotline_ids
+        .iter()
+        .flat_map(|id| {
+            let digits = !id.is_empty() && id.bytes().all(|it| it.is_ascii_digit());
+            [Some(id.clone()), digits.then(|| format!("+{id}"))]
+        })
+        .flatten()
+        .collect();
+    Ok(Some(InteractionFilter {
         number: request.call_number.clone(),
         statuses: statuses.into_iter().map(InteractionStatus::Call).collect(),
         directions,
+        extension_side,
         created_from: request.date_from,
         created_until: request.date_to,
         department: request.department_id.clone(),
         talk_secs,
-        extensions: request.extension_ids.clone(),
-        virtual_numbers: request.hotline_ids.clone(),
+        extensions,
+        virtual_numbers,
         external_id: request.external_id.clone(),
         session_id: request.external_session_id.clone(),
-        agent_id: key(&request.user_id),
+        agent_id,
         ..InteractionFilter::calls()
+    }))
+}
+
+/// The key of the entry an id names: a derived int64 by its number, else the id as the
+/// key; `None` when a derived id names no entry.
+async fn entry_key(
+    state: &AppState,
+    scope: &TenantScope,
+    kind: EntryKind,
+    field: &str,
+    id: &str,
+) -> Result<Option<Key>, Twirp> {
+    match dialect_ids::filter_key(state, scope, kind, id, sencloud::ids::parse_int_id).await {
+        Ok(key) => Ok(key),
+        Err(FilterKeyError::NotAnId(reason)) => Err(Twirp(TwirpError::new(
+            "invalid_argument",
+            format!("{field}: {reason}"),
+        ))),
+        Err(FilterKeyError::Store(err)) => Err(err.into()),
     }
 }

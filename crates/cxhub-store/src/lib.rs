@@ -21,6 +21,7 @@ use std::sync::Arc;
 use cxhub_model::directory::{
     Attribute, Category, Contact, Extension, PresenceStatus, Queue, Tag, Tenant, User,
 };
+pub use cxhub_model::directory::{DirectoryNumbers, EntryKind};
 use cxhub_model::error::FieldError;
 use cxhub_model::ids::{Key, RecordId};
 use cxhub_model::interaction::{Interaction, Message};
@@ -428,6 +429,29 @@ impl Store {
         }
     }
 
+    /// The directory numbers of these entries; keys without one are left out.
+    pub async fn numbers(
+        &self,
+        scope: &TenantScope,
+        wanted: Vec<(EntryKind, Key)>,
+    ) -> StoreResult<DirectoryNumbers> {
+        match self {
+            Store::Sqlite(store) => store.numbers(scope.pk, wanted).await,
+        }
+    }
+
+    /// The key of the entry of `kind` whose directory number is `num`, if any.
+    pub async fn key_by_number(
+        &self,
+        scope: &TenantScope,
+        kind: EntryKind,
+        num: i64,
+    ) -> StoreResult<Option<Key>> {
+        match self {
+            Store::Sqlite(store) => store.key_by_number(scope.pk, kind, num).await,
+        }
+    }
+
     pub async fn list_directory(
         &self,
         scope: &TenantScope,
@@ -468,6 +492,9 @@ pub struct DirectoryKeys {
     pub presence_statuses: Vec<Key>,
     /// Also the tags that the contacts found carry (klink nests them in each contact).
     pub contact_tags: bool,
+    /// Also the directory numbers of every key asked for (and of the contacts' tags), in
+    /// [`DirectoryEntries::numbers`].
+    pub numbers: bool,
 }
 
 /// Directory entries found by [`Store::lookup`], by key (presence statuses by system
@@ -482,6 +509,8 @@ pub struct DirectoryEntries {
     pub categories: HashMap<Key, Arc<Category>>,
     pub attributes: HashMap<Key, Arc<Attribute>>,
     pub presence_statuses: HashMap<Key, Arc<PresenceStatus>>,
+    /// The entries' directory numbers, when [`DirectoryKeys::numbers`] asked for them.
+    pub numbers: DirectoryNumbers,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -494,6 +523,22 @@ pub enum DirectoryKind {
     Attributes,
     PresenceStatuses,
     Extensions,
+}
+
+impl DirectoryKind {
+    /// The kind of directory number its entries have; presence statuses have none.
+    pub fn numbered(self) -> Option<EntryKind> {
+        match self {
+            DirectoryKind::Users => Some(EntryKind::User),
+            DirectoryKind::Queues => Some(EntryKind::Queue),
+            DirectoryKind::Contacts => Some(EntryKind::Contact),
+            DirectoryKind::Tags => Some(EntryKind::Tag),
+            DirectoryKind::Categories => Some(EntryKind::Category),
+            DirectoryKind::Attributes => Some(EntryKind::Attribute),
+            DirectoryKind::Extensions => Some(EntryKind::Extension),
+            DirectoryKind::PresenceStatuses => None,
+        }
+    }
 }
 
 /// A page request over a directory kind, in key order.

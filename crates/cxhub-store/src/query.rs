@@ -7,7 +7,7 @@
 
 use cxhub_model::call::{CallStatus, CallType};
 use cxhub_model::ids::Key;
-use cxhub_model::interaction::{Channel, Direction, InteractionStatus};
+use cxhub_model::interaction::{Channel, Direction, Interaction, InteractionStatus};
 use cxhub_model::ticket::{Priority, TicketStatus};
 use cxhub_model::time::Instant;
 
@@ -16,6 +16,22 @@ use cxhub_model::time::Instant;
 pub struct Position {
     pub at: i64,
     pub id: i64,
+}
+
+impl Position {
+    /// An interaction's position in a list in order of `order`. Rows read from the store
+    /// carry their stored `created_at` and `updated_at`.
+    pub fn of(order: OrderBy, it: &Interaction) -> Position {
+        let at = match order {
+            OrderBy::StartedAt => it.started_at,
+            OrderBy::CreatedAt => it.created_at_or_derived(),
+            OrderBy::UpdatedAt => it.updated_at.unwrap_or_else(|| it.created_at_or_derived()),
+        };
+        Position {
+            at: at.as_millis(),
+            id: it.id.map_or(0, cxhub_model::ids::RecordId::get),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -113,7 +129,40 @@ pub struct InteractionFilter {
     pub session_id: Option<String>,
     /// Talk seconds compared with a bound; calls never connected count 0.
     pub talk_secs: Option<(Comparison, u32)>,
+    /// Internal calls by the side the call's extension is on.
+    pub extension_side: Option<ExtensionSide>,
     pub include_deleted: bool,
+    /// The instant the list is in order of (and its positions are of).
+    pub order_by: OrderBy,
+}
+
+/// The instant a list of interactions is in order of.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OrderBy {
+    #[default]
+    StartedAt,
+    /// When the record came to exist at its source (`created_at`).
+    CreatedAt,
+    /// When the record last changed (`updated_at`).
+    UpdatedAt,
+}
+
+impl OrderBy {
+    pub fn column(self) -> &'static str {
+        match self {
+            OrderBy::StartedAt => "started_at",
+            OrderBy::CreatedAt => "created_at",
+            OrderBy::UpdatedAt => "updated_at",
+        }
+    }
+}
+
+/// Which side of an internal call the call's extension is on: the callee's (the call
+/// came in to it) or the caller's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtensionSide {
+    Callee,
+    Caller,
 }
 
 impl InteractionFilter {

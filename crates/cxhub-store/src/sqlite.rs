@@ -15,6 +15,7 @@ mod directory;
 mod events;
 mod interactions;
 mod listing;
+mod numbers;
 mod presence;
 mod sql;
 mod tickets;
@@ -41,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sqlite/migrations/0003_listing.sql"),
     include_str!("sqlite/migrations/0004_generations.sql"),
     include_str!("sqlite/migrations/0005_directory_generation.sql"),
+    include_str!("sqlite/migrations/0006_directory_numbers.sql"),
 ];
 
 /// How many read connections to keep. Two cores serve at most a few queries at once;
@@ -58,6 +60,8 @@ pub struct SqliteStore {
     listing: Arc<listing::Listing>,
     /// Directory entries that lookups read, per tenant generation (see `directory.rs`).
     directory_cache: Arc<directory::Cache>,
+    /// Directory numbers read so far (see `numbers.rs`).
+    number_cache: Arc<numbers::NumberCache>,
 }
 
 impl SqliteStore {
@@ -83,6 +87,7 @@ impl SqliteStore {
             writer,
             listing: Arc::new(listing::Listing::default()),
             directory_cache: Arc::new(directory::Cache::default()),
+            number_cache: Arc::new(numbers::NumberCache::default()),
         })
     }
 

@@ -1,15 +1,107 @@
-//! klink's ids are UUID strings. cxhub's record ids are integers, so they are printed as
-//! reversible UUIDs; objects the model gives no id get a stable derived UUID.
+//! klink's ids are UUID strings. cxhub's record ids and directory numbers are integers,
+//! so they are printed as reversible UUIDs; a directory key that is a UUID already (as
+//! klink's own are) is printed as it is; objects the model gives no id or number get a
+//! stable derived UUID.
 
+use std::borrow::Cow;
+
+use cxhub_model::directory::{DirectoryNumbers, EntryKind};
 use cxhub_model::ids::RecordId;
 use uuid::Uuid;
 
-/// The record kinds, in the first group of the UUID form.
+/// The kinds of record and directory entry, in the first group of the UUID form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Interaction = 1,
     PresenceChange = 2,
     Ticket = 3,
+    User = 4,
+    Contact = 5,
+    Queue = 6,
+    Tag = 7,
+    Category = 8,
+    Attribute = 9,
+}
+
+impl Kind {
+    /// The kind of a directory entry's number.
+    pub fn of_entry(kind: EntryKind) -> Option<Kind> {
+        match kind {
+            EntryKind::User => Some(Kind::User),
+            EntryKind::Contact => Some(Kind::Contact),
+            EntryKind::Queue => Some(Kind::Queue),
+            EntryKind::Tag => Some(Kind::Tag),
+            EntryKind::Category => Some(Kind::Category),
+            EntryKind::Attribute => Some(Kind::Attribute),
+            EntryKind::Extension => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Interaction => "interaction",
+            Kind::PresenceChange => "presence-change",
+            Kind::Ticket => "ticket",
+            Kind::User => "user",
+            Kind::Contact => "contact",
+            Kind::Queue => "queue",
+            Kind::Tag => "tag",
+            Kind::Category => "category",
+            Kind::Attribute => "attribute",
+        }
+    }
+}
+
+/// klink's id of a directory entry, given its key:
+/// - a key that is a UUID, other than one in cxhub's own layout, is printed as it is, so
+///   entries pulled from klink keep their ids;
+/// - any other key is printed as [`record_uuid`] of its directory number, which
+///   [`parse_entry_uuid`] and the store turn back into the key;
+/// - a key with no number (named by a record, but never stored as an entry) gets
+///   [`derived_uuid`]: stable, but not read back.
+pub fn entry_uuid<'a>(
+    tenant: &str,
+    kind: EntryKind,
+    key: &'a str,
+    numbers: &DirectoryNumbers,
+) -> Cow<'a, str> {
+    let Some(id_kind) = Kind::of_entry(kind) else {
+        return Cow::Borrowed(key);
+    };
+    if is_foreign_uuid(key) {
+        return Cow::Borrowed(key);
+    }
+    match numbers.get(kind, key).and_then(RecordId::new) {
+        Some(num) => Cow::Owned(record_uuid(id_kind, num)),
+        None => Cow::Owned(derived_uuid(tenant, id_kind.name(), key)),
+    }
+}
+
+/// klink's id for a value the model keeps as free text, with no directory entry (a
+/// room, a wrap-up form): the value when it is a UUID already, else [`derived_uuid`]
+/// of it under `kind`. Stable; never read back, since no endpoint takes one.
+pub fn text_uuid<'a>(tenant: &str, kind: &str, value: &'a str) -> Cow<'a, str> {
+    if is_foreign_uuid(value) {
+        Cow::Borrowed(value)
+    } else {
+        Cow::Owned(derived_uuid(tenant, kind, value))
+    }
+}
+
+/// A UUID that is not in cxhub's layout of record ids and directory numbers.
+fn is_foreign_uuid(text: &str) -> bool {
+    text.len() == 36 && Uuid::try_parse(text).is_ok() && !is_own_layout(text)
+}
+
+fn is_own_layout(text: &str) -> bool {
+    (1..=9).any(|kind| text.starts_with(&format!("0000000{kind}-0000-8")))
+}
+
+/// The directory number a UUID printed by [`entry_uuid`] for `kind` names, if it is in
+/// cxhub's layout; `None` for any other text (a klink UUID, a raw key), which names the
+/// entry whose key it is.
+pub fn parse_entry_uuid(kind: EntryKind, text: &str) -> Option<i64> {
+    parse_record_uuid(Kind::of_entry(kind)?, text).map(RecordId::get)
 }
 
 /// A record id as a UUID of version 8 ("vendor-specific", RFC 9562):
@@ -107,6 +199,43 @@ mod tests {
             derived_uuid("acme", "status", "away"),
             derived_uuid("globex", "status", "away")
         );
+    }
+
+    #[test]
+    fn entry_ids_pass_foreign_uuids_through_and_number_the_rest() {
+        let mut numbers = DirectoryNumbers::default();
+        let klink = "3f0c2a8e-9b1d-4c4e-8f7a-2b6d5e4c3a21";
+        numbers.insert(
+            EntryKind::User,
+            cxhub_model::ids::Key::parse("u-016").unwrap(),
+            16,
+        );
+        numbers.insert(
+            EntryKind::User,
+            cxhub_model::ids::Key::parse(klink).unwrap(),
+            17,
+        );
+        assert_eq!(entry_uuid("acme", EntryKind::User, klink, &numbers), klink);
+        let id = entry_uuid("acme", EntryKind::User, "u-016", &numbers);
+        assert_eq!(id, "00000004-0000-8000-8000-000000000010");
+        assert_eq!(parse_entry_uuid(EntryKind::User, &id), Some(16));
+        assert_eq!(parse_entry_uuid(EntryKind::Contact, &id), None);
+        assert_eq!(parse_entry_uuid(EntryKind::User, klink), None);
+        // A key in cxhub's own layout is numbered too, so every printed id reads back.
+        let own = "00000004-0000-8000-8000-000000000001";
+        numbers.insert(
+            EntryKind::User,
+            cxhub_model::ids::Key::parse(own).unwrap(),
+            18,
+        );
+        assert_eq!(
+            entry_uuid("acme", EntryKind::User, own, &numbers),
+            "00000004-0000-8000-8000-000000000012"
+        );
+        // No number: a stable v5 UUID.
+        let unnumbered = entry_uuid("acme", EntryKind::Tag, "vip", &numbers);
+        assert!(Uuid::parse_str(&unnumbered).is_ok());
+        assert_eq!(unnumbered, derived_uuid("acme", "tag", "vip"));
     }
 
     proptest! {

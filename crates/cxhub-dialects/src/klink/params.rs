@@ -29,7 +29,8 @@ impl Paging {
 }
 
 /// Reads `page` and `pageSize`. An empty value (the docs' curl sends `&page&pageSize`)
-/// means the default.
+/// means the default. klink documents no largest page size, so a larger one is served
+/// as [`MAX_PAGE_SIZE`], which the envelope's `pageSize` then reports.
 pub fn paging(page: Option<&str>, page_size: Option<&str>) -> Result<Paging, FieldError> {
     let page = match page.map(str::trim).filter(|it| !it.is_empty()) {
         None => 1,
@@ -45,15 +46,18 @@ pub fn paging(page: Option<&str>, page_size: Option<&str>) -> Result<Paging, Fie
     };
     let page_size = match page_size.map(str::trim).filter(|it| !it.is_empty()) {
         None => DEFAULT_PAGE_SIZE,
-        Some(text) => match text.parse::<usize>() {
-            Ok(size) if (1..=MAX_PAGE_SIZE).contains(&size) => size,
-            _ => {
-                return Err(FieldError::new(
-                    "pageSize",
-                    format!("`{text}` is not a page size (an integer from 1 to {MAX_PAGE_SIZE})"),
-                ));
-            }
-        },
+        Some(text)
+            if text.bytes().all(|it| it.is_ascii_digit()) && text.bytes().any(|it| it != b'0') =>
+        {
+            text.parse::<usize>()
+                .map_or(MAX_PAGE_SIZE, |it| it.min(MAX_PAGE_SIZE))
+        }
+        Some(text) => {
+            return Err(FieldError::new(
+                "pageSize",
+                format!("`{text}` is not a page size (an integer from 1)"),
+            ));
+        }
     };
     Ok(Paging { page, page_size })
 }
@@ -156,7 +160,15 @@ mod tests {
         );
         assert_eq!(paging(None, Some("3")).unwrap().page_size, 3);
         assert_eq!(paging(Some("0"), None).unwrap_err().field, "page");
-        assert_eq!(paging(None, Some("101")).unwrap_err().field, "pageSize");
+        assert_eq!(paging(None, Some("101")).unwrap().page_size, MAX_PAGE_SIZE);
+        assert_eq!(
+            paging(None, Some("99999999999999999999999"))
+                .unwrap()
+                .page_size,
+            MAX_PAGE_SIZE
+        );
+        assert_eq!(paging(None, Some("0")).unwrap_err().field, "pageSize");
+        assert_eq!(paging(None, Some("-5")).unwrap_err().field, "pageSize");
         assert_eq!(
             Paging {
                 page: 1,

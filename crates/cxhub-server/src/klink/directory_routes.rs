@@ -5,11 +5,11 @@ use std::collections::HashMap;
 
 use crate::json::{Json, Rendered};
 use axum::extract::{RawQuery, State};
-use cxhub_dialects::klink::wire::{ContactObject, Directory, LabelObject};
+use cxhub_dialects::klink::wire::{ContactObject, LabelObject};
 use cxhub_store::{DirectoryKeys, DirectoryKind, KeyPage};
 use serde::Serialize;
 
-use super::{KlinkError, KlinkRead, paging, query_map};
+use super::{KlinkError, KlinkRead, directory, paging, query_map};
 use crate::AppState;
 
 #[derive(Serialize)]
@@ -43,21 +43,12 @@ pub async fn contacts(
         .iter()
         .flat_map(|it| it.tags.iter().cloned())
         .collect();
-    let found = state
-        .store
-        .lookup(
-            &scope,
-            DirectoryKeys {
-                tags,
-                ..DirectoryKeys::default()
-            },
-        )
-        .await?;
-    let directory = Directory {
-        tenant: scope.id.to_string(),
-        tags: found.tags,
-        ..Directory::default()
+    let keys = DirectoryKeys {
+        tags,
+        contacts: contacts.iter().map(|it| it.id.clone()).collect(),
+        ..DirectoryKeys::default()
     };
+    let directory = directory(&state, &scope, keys).await?;
     Ok(Rendered::new(&Listing {
         total,
         page: paging.page,
@@ -90,15 +81,26 @@ async fn labels(
             },
         )
         .await?;
-    let mut labels: Vec<LabelObject> = match kind {
-        DirectoryKind::Tags => page.tags.iter().map(LabelObject::from_tag).collect(),
-        _ => page
-            .categories
+    let mut tags = page.tags;
+    let mut categories = page.categories;
+    tags.sort_by(|a, b| (a.position, &a.id).cmp(&(b.position, &b.id)));
+    categories.sort_by(|a, b| (a.position, &a.id).cmp(&(b.position, &b.id)));
+    let keys = DirectoryKeys {
+        tags: tags.iter().map(|it| it.id.clone()).collect(),
+        categories: categories.iter().map(|it| it.id.clone()).collect(),
+        ..DirectoryKeys::default()
+    };
+    let directory = directory(state, scope, keys).await?;
+    let labels: Vec<LabelObject> = match kind {
+        DirectoryKind::Tags => tags
             .iter()
-            .map(LabelObject::from_category)
+            .map(|it| LabelObject::from_tag(it, &directory))
+            .collect(),
+        _ => categories
+            .iter()
+            .map(|it| LabelObject::from_category(it, &directory))
             .collect(),
     };
-    labels.sort_by(|a, b| (a.position, &a.id).cmp(&(b.position, &b.id)));
     let total = labels.len() as u64;
     let data = labels
         .into_iter()

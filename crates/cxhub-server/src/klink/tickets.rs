@@ -13,20 +13,24 @@ use std::collections::HashMap;
 use crate::json::{Json, Rendered};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
-use cxhub_dialects::klink::ids::{Kind, parse_record_uuid, request_id};
+use cxhub_dialects::klink::ids::{Kind, parse_entry_uuid, parse_record_uuid, request_id};
 use cxhub_dialects::klink::input::{StatusInput, TicketInput};
 use cxhub_dialects::klink::wire::{AttributeObject, TicketObject};
-use cxhub_model::directory::Attribute;
+use cxhub_model::directory::{Attribute, EntryKind};
 use cxhub_model::error::FieldError;
 use cxhub_model::ids::{Key, RecordId};
 use cxhub_model::ticket::{Priority, Ticket, TicketStatus};
 use cxhub_model::time::Instant;
-use cxhub_store::{DirectoryKind, KeyPage, StoreError, TenantScope};
+use cxhub_store::{DirectoryKeys, DirectoryKind, KeyPage, StoreError, TenantScope};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{KlinkError, KlinkRead, KlinkWrite, query_map, ticket_directory, ticket_page};
+use super::{
+    KlinkError, KlinkRead, KlinkWrite, directory, id_filter, query_map, ticket_directory,
+    ticket_page,
+};
 use crate::AppState;
+use crate::dialect_ids::{self, Resolved};
 use crate::input::decode_json;
 
 /// The source of tickets created through klink's API.
@@ -87,6 +91,53 @@ async fn written(
     }))
 }
 
+/// The body's ids (klink's UUIDs, or keys) as the keys of the entries they name. An id
+/// in cxhub's derived form that names no entry is refused, naming its field.
+async fn resolve_ids(
+    state: &AppState,
+    scope: &TenantScope,
+    mut input: TicketInput,
+) -> Result<TicketInput, KlinkError> {
+    async fn one(
+        state: &AppState,
+        scope: &TenantScope,
+        kind: EntryKind,
+        field: String,
+        text: &mut String,
+    ) -> Result<(), KlinkError> {
+        match dialect_ids::resolve(state, scope, kind, text, parse_entry_uuid).await? {
+            Resolved::Found(key) => *text = key.into_string(),
+            Resolved::NoSuchEntry => {
+                let what = kind.as_str();
+                return Err(FieldError::new(field, format!("`{text}` names no {what}")).into());
+            }
+            // Left as it is: the model's check names the field and the reason.
+            Resolved::NotAnId(_) => {}
+        }
+        Ok(())
+    }
+    let singles = [
+        (EntryKind::Contact, "contact_id", input.contact_id.as_mut()),
+        (EntryKind::User, "assignee_id", input.assignee_id.as_mut()),
+        (EntryKind::User, "creator_id", input.creator_id.as_mut()),
+    ];
+    for (kind, field, text) in singles {
+        if let Some(text) = text {
+            one(state, scope, kind, field.to_owned(), text).await?;
+        }
+    }
+    let lists = [
+        (EntryKind::Tag, "tags", input.tags.as_mut()),
+        (EntryKind::Category, "categories", input.categories.as_mut()),
+    ];
+    for (kind, field, list) in lists {
+        for (idx, text) in list.into_iter().flatten().enumerate() {
+            one(state, scope, kind, format!("{field}[{idx}]"), text).await?;
+        }
+    }
+    Ok(input)
+}
+
 fn ticket_id(text: &str) -> Result<RecordId, KlinkError> {
     parse_record_uuid(Kind::Ticket, text)
         .ok_or_else(|| KlinkError::not_found(format!("ticket {text} not found")))
@@ -98,7 +149,7 @@ pub async fn create(
     headers: HeaderMap,
     bytes: axum::body::Bytes,
 ) -> Result<(StatusCode, Rendered), KlinkError> {
-    let input: TicketInput = body(&headers, &bytes)?;
+    let input = resolve_ids(&state, &scope, body(&headers, &bytes)?).await?;
     let external_id = match headers.get("idempotency-key").map(|it| it.to_str()) {
         None => request_id(),
         Some(Ok(key)) => Key::parse(key)
@@ -164,7 +215,7 @@ pub async fn update(
     headers: HeaderMap,
     bytes: axum::body::Bytes,
 ) -> Result<Rendered, KlinkError> {
-    let input: TicketInput = body(&headers, &bytes)?;
+    let input = resolve_ids(&state, &scope, body(&headers, &bytes)?).await?;
     edit(&state, &scope, &id, input).await
 }
 
@@ -195,8 +246,15 @@ pub async fn by_contact(
     RawQuery(query): RawQuery,
 ) -> Result<Rendered, KlinkError> {
     let query: HashMap<String, String> = query_map(query.as_deref());
-    let contact = Key::parse(&contact_id).map_err(|reason| FieldError::new("contactId", reason))?;
-    ticket_page(&state, &scope, &query, Some(contact)).await
+    let contact = id_filter(
+        &state,
+        &scope,
+        EntryKind::Contact,
+        "contactId",
+        Some(&contact_id),
+    )
+    .await?;
+    ticket_page(&state, &scope, &query, contact).await
 }
 
 pub async fn form_fields(
@@ -204,8 +262,16 @@ pub async fn form_fields(
     KlinkRead(scope): KlinkRead,
 ) -> Result<Json<FormFields>, KlinkError> {
     let attributes = attributes(&state, &scope).await?;
+    let keys = DirectoryKeys {
+        attributes: attributes.iter().map(|it| it.id.clone()).collect(),
+        ..DirectoryKeys::default()
+    };
+    let directory = directory(&state, &scope, keys).await?;
     Ok(Json(FormFields {
         request_id: request_id(),
-        data: attributes.iter().map(AttributeObject::from_model).collect(),
+        data: attributes
+            .iter()
+            .map(|it| AttributeObject::from_model(it, &directory))
+            .collect(),
     }))
 }

@@ -325,7 +325,7 @@ async fn bad_input_gets_a_400_in_klinks_shape_naming_the_parameter() {
             Some("Mars/Base"),
             "x-client-timezone",
         ),
-        ("/api/v1/cx-logs?pageSize=101", None, "pageSize"),
+        ("/api/v1/cx-logs?pageSize=0", None, "pageSize"),
         ("/api/v1/cx-logs?page=0", None, "page"),
         ("/api/v1/cx-logs?page=abc", None, "page"),
         ("/api/v1/tickets?pageSize=-1", None, "pageSize"),
@@ -352,12 +352,48 @@ async fn bad_input_gets_a_400_in_klinks_shape_naming_the_parameter() {
         (401, Some(401)),
         "{body}"
     );
-    let (status, body) = get(&app, &app.acme.read, "/api/v1/no-such-thing", None).await;
+    // klink's NestJS server: `Cannot <METHOD> <path>`, 404 for an unknown path and 405
+    // for a method the path does not take.
+    let (status, body) = get(&app, &app.acme.read, "/api/v1/channels", None).await;
     assert_eq!(
-        (status, body["statusCode"].as_u64()),
-        (404, Some(404)),
-        "{body}"
+        (status, body),
+        (
+            404,
+            json!({"statusCode": 404, "message": "Cannot GET /api/v1/channels", "error": "Not Found"})
+        )
     );
+    for (method, path) in [
+        (reqwest::Method::POST, "/api/v1/cx-logs"),
+        (reqwest::Method::DELETE, "/api/v1/tickets"),
+        (reqwest::Method::GET, "/api/v1/tickets/x/status"),
+    ] {
+        let (status, body) =
+            send(&app, method.clone(), &app.acme.read, path, &json!({}), None).await;
+        assert_eq!(
+            (status, body),
+            (
+                405,
+                json!({"statusCode": 405, "message": format!("Cannot {method} {path}"), "error": "Method Not Allowed"})
+            )
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_page_size_over_the_largest_is_served_at_the_largest_and_reported() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/v1/cx-logs?pageSize=200",
+        "/api/v1/user-presence-status-log?pageSize=200",
+        "/api/v1/tickets?pageSize=100000000000000000000000",
+    ] {
+        let (status, body) = get(&app, &app.acme.read, path, None).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        let size = body
+            .pointer("/cxLogs/pageSize")
+            .unwrap_or(&body["pageSize"]);
+        assert_eq!(size, 100, "{path}: {body}");
+    }
 }
 
 async fn send(
@@ -519,12 +555,18 @@ async fn a_ticket_updates_with_patch_and_put_status() {
     )
     .await;
     assert_eq!(status, 200, "{patched}");
+    // klink's id of user u-7: the UUID of its directory number.
     assert_eq!(
         (
             patched["data"]["priority"].as_str(),
-            patched["data"]["assigneeId"].as_str()
+            patched["data"]["assigneeId"].as_str(),
+            patched["data"]["assignee"]["id"].as_str(),
         ),
-        (Some("urgent"), Some("u-7"))
+        (
+            Some("urgent"),
+            Some("00000004-0000-8000-8000-000000000001"),
+            Some("00000004-0000-8000-8000-000000000001")
+        )
     );
     assert_eq!(
         patched["data"]["title"], "Late order",
@@ -687,9 +729,16 @@ async fn form_fields_contacts_tags_and_categories_list() {
         (
             all["total"].as_u64(),
             all["lastPage"].as_u64(),
-            all["data"][0]["id"].as_str()
+            all["data"][0]["id"].as_str(),
+            all["data"][0]["contactNumber"].as_i64(),
         ),
-        (Some(3), Some(2), Some("c-3"))
+        // c-3 was the third contact: klink's id and number come from its directory number.
+        (
+            Some(3),
+            Some(2),
+            Some("00000005-0000-8000-8000-000000000003"),
+            Some(3)
+        )
     );
     app.post(&app.acme.write, "/v1/tags", &json!([{"id": "t-1", "name": "VIP", "position": 2}, {"id": "t-2", "name": "Angry", "position": 1}])).await;
     let (_, tags) = get(&app, &app.acme.read, "/api/v1/tags", None).await;

@@ -35,6 +35,11 @@ async fn fill(app: &TestApp) {
             it["call"]["extension"] = json!("205");
             it["call"]["callee"]["number"] = json!("205");
         }
+        if idx % 6 == 3 {
+            // Extension 205 called 206: the extension is the caller's (ext_out).
+            it["call"]["caller"]["number"] = json!("205");
+            it["call"]["callee"]["number"] = json!("206");
+        }
         if idx % 5 == 0 {
             it["status"] = json!("not_answered");
             it["call"]["legs"] = json!([]);
@@ -238,6 +243,25 @@ async fn paging_walks_forward_with_next_and_back_with_prev() {
         backward, forward,
         "walking back with prev gives the same rows in the same order"
     );
+    // The page says: pass `prev` into `after` for the previous page. A cursor carries its
+    // way, so `prev` goes back as `after` too, and `next` goes on as `before`.
+    let page = async |paging: Value| {
+        let (status, page) = rpc(
+            &app,
+            Some(&app.acme.read),
+            &json!({"paging": paging}).to_string(),
+        )
+        .await;
+        assert_eq!(status, 200, "{page}");
+        page
+    };
+    let second = &pages[1];
+    let back = page(json!({"limit": 7, "after": second["prev"]})).await;
+    assert_eq!(ids(&back), forward[..7], "prev as after");
+    let back = page(json!({"limit": 7, "before": second["prev"]})).await;
+    assert_eq!(ids(&back), forward[..7], "prev as before");
+    let on = page(json!({"limit": 7, "before": pages[0]["next"]})).await;
+    assert_eq!(ids(&on), forward[7..14], "next as before");
     // Oldest first with sort=started_at.
     let (_, oldest) = rpc(
         &app,
@@ -289,6 +313,88 @@ async fn paging_walks_forward_with_next_and_back_with_prev() {
 }
 
 #[tokio::test]
+async fn sorts_by_each_field_the_docs_name_and_pages_in_it() {
+    let app = spawn_app().await;
+    fill(&app).await;
+    // Calls that end in the reverse order of their starts: created_at (the end) sorts
+    // them the other way round from started_at.
+    let mut late = Vec::new();
+    for idx in 0..5 {
+        let mut it = call(&format!("late-{idx}"), &format!("2026-11-21T09:0{idx}:00Z"));
+        it["ended_at"] = json!(format!("2026-11-21T10:0{}:00Z", 9 - idx));
+        late.push(it);
+    }
+    app.post(&app.acme.write, "/v1/calls", &Value::Array(late))
+        .await;
+    for (sort, first) in [
+        ("-created_at", "late-0"),
+        ("created_at", "ext-0"),
+        ("-started_at", "late-4"),
+        ("-updated_at", "late-4"),
+    ] {
+        let mut seen = Vec::new();
+        let mut after = json!(".");
+        loop {
+            let body = json!({"paging": {"limit": 4, "sort": sort, "after": after}});
+            let (status, page) = rpc(&app, Some(&app.acme.read), &body.to_string()).await;
+            assert_eq!(status, 200, "{sort}: {page}");
+            if ids(&page).is_empty() {
+                break;
+            }
+            seen.extend(ids(&page));
+            after = page["paging"]["next"].clone();
+        }
+        assert_eq!((seen.len(), seen[0].as_str()), (50, first), "{sort}");
+        assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 50, "{sort}");
+    }
+}
+
+#[tokio::test]
+async fn enums_take_their_names_and_integers() {
+    let app = spawn_app().await;
+    fill(&app).await;
+    let count = async |filter: Value| {
+        let body = json!({"filter": filter, "paging": {"limit": 100}});
+        let (status, body) = rpc(&app, Some(&app.acme.read), &body.to_string()).await;
+        (
+            status,
+            body["call_logs"].as_array().map(Vec::len),
+            body["meta"]["cause"].clone(),
+        )
+    };
+    assert_eq!(count(json!({"call_state": 1})).await.1, Some(36));
+    assert_eq!(count(json!({"call_state": 2})).await.1, Some(9));
+    assert_eq!(count(json!({"call_state": 0})).await.1, Some(45));
+    assert_eq!(count(json!({"direction": 3})).await.1, Some(30));
+    assert_eq!(
+        count(json!({"duration": {"comparison": 5, "value": 400}}))
+            .await
+            .1,
+        Some(4)
+    );
+    for (filter, cause) in [
+        (
+            json!({"call_state": 7}),
+            "unrecognized enum CallState value 7",
+        ),
+        (
+            json!({"call_state": 1.5}),
+            "cannot unmarshal `1.5` into enum CallState",
+        ),
+        (
+            json!({"direction": "1"}),
+            "unrecognized enum CallDirection value \"1\"",
+        ),
+    ] {
+        assert_eq!(
+            count(filter.clone()).await,
+            (400, None, json!(cause)),
+            "{filter}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn every_filter_selects_its_calls() {
     let app = spawn_app().await;
     fill(&app).await;
@@ -303,13 +409,27 @@ async fn every_filter_selects_its_calls() {
         body["call_logs"].as_array().unwrap().len()
     };
     assert_eq!(count(json!({"call_number": "205"})).await, 15);
-    assert_eq!(count(json!({"call_number": "+84901234567"})).await, 45);
+    assert_eq!(count(json!({"call_number": "+84901234567"})).await, 38);
     assert_eq!(count(json!({"call_state": "answered"})).await, 36);
     assert_eq!(count(json!({"call_state": "not_answered"})).await, 9);
-    for direction in ["ext", "ext_in", "ext_out", "15"] {
+    for direction in [json!("ext"), json!(15)] {
         assert_eq!(
             count(json!({"direction": direction})).await,
             15,
+            "{direction}"
+        );
+    }
+    // The extension's side tells them apart: the callee's is ext_in, else ext_out.
+    let sides = [
+        (json!("ext_in"), 8),
+        (json!(17), 8),
+        (json!("ext_out"), 7),
+        (json!(21), 7),
+    ];
+    for (direction, expected) in sides {
+        assert_eq!(
+            count(json!({"direction": direction})).await,
+            expected,
             "{direction}"
         );
     }

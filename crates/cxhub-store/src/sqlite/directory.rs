@@ -98,6 +98,7 @@ impl SqliteStore {
         keys: DirectoryKeys,
     ) -> StoreResult<DirectoryEntries> {
         let cache = self.directory_cache.clone();
+        let number_cache = self.number_cache.clone();
         self.read(move |conn| {
             // One snapshot: the generation and the rows read under it agree.
             let tx = conn.unchecked_transaction()?;
@@ -118,19 +119,33 @@ impl SqliteStore {
                 tenant_pk,
                 generation,
             };
+            let mut numbers = crate::DirectoryNumbers::default();
             for (kind, ids) in kinds {
+                if let Some(numbered) = kind.numbered().filter(|_| keys.numbers) {
+                    number_cache.fetch(&tx, tenant_pk, numbered, &ids, &mut numbers)?;
+                }
                 cache.fetch(&tx, at, kind, ids, &mut out)?;
             }
             if keys.contact_tags {
-                let tags = out
+                let tags: Vec<Key> = out
                     .contacts
                     .values()
                     .flat_map(|it| it.tags.iter())
                     .filter(|it| !out.tags.contains_key(it.as_str()))
                     .cloned()
                     .collect();
+                if keys.numbers {
+                    number_cache.fetch(
+                        &tx,
+                        tenant_pk,
+                        crate::EntryKind::Tag,
+                        &tags,
+                        &mut numbers,
+                    )?;
+                }
                 cache.fetch(&tx, at, DirectoryKind::Tags, tags, &mut out)?;
             }
+            out.numbers = numbers;
             Ok(out)
         })
         .await

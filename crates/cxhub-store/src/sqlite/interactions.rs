@@ -19,7 +19,7 @@ use super::listing::{self, Listing};
 use super::sql::{Where, page_end};
 use super::writer::WriteCtx;
 use super::{SqliteStore, upsert_key};
-use crate::query::{InteractionFilter, Page, PageRequest, Position};
+use crate::query::{ExtensionSide, InteractionFilter, Page, PageRequest, Position};
 use crate::{Outcome, StoreError, StoreResult, Upserted};
 
 /// The columns after `id, tenant_pk`, in the order of [`values`] and [`read_row`].
@@ -470,6 +470,11 @@ fn ensure_references(ctx: &mut WriteCtx, tenant_pk: i64, it: &Interaction) -> St
     if let Some(contact) = &it.contact_id {
         ctx.ensure(tenant_pk, "contact", contact.as_str())?;
     }
+    // Extensions get a directory number, which Sencloud prints as `extension_id`.
+    let extension = it.call.as_ref().and_then(|call| call.extension.as_deref());
+    if let Some(extension) = extension.filter(|it| Key::parse(it).is_ok()) {
+        ctx.ensure(tenant_pk, "extension", extension)?;
+    }
     let leg_agents = it
         .call
         .iter()
@@ -823,6 +828,17 @@ fn conditions(tenant_pk: i64, filter: &InteractionFilter) -> Where {
             [Value::Integer(bound.into())],
         );
     }
+    match filter.extension_side {
+        None => {}
+        Some(ExtensionSide::Callee) => cond.and(
+            "direction = 'internal' and extension is not null and extension = callee_number",
+            [],
+        ),
+        Some(ExtensionSide::Caller) => cond.and(
+            "direction = 'internal' and (extension is null or callee_number is null or extension <> callee_number)",
+            [],
+        ),
+    }
     if !filter.include_deleted {
         cond.and("deleted_at is null", []);
     }
@@ -835,12 +851,10 @@ fn list(
     filter: &InteractionFilter,
     page: PageRequest,
 ) -> StoreResult<Page<Interaction>> {
+    let order = filter.order_by;
     let mut items =
-        conditions(tenant_pk, filter).page(conn, &SELECT, "started_at", page, read_row)?;
-    let next = page_end(&mut items, page.limit, |it| Position {
-        at: it.started_at.as_millis(),
-        id: it.id.map_or(0, RecordId::get),
-    });
+        conditions(tenant_pk, filter).page(conn, &SELECT, order.column(), page, read_row)?;
+    let next = page_end(&mut items, page.limit, |it| Position::of(order, it));
     attach_legs(conn, &mut items)?;
     Ok(Page { items, next })
 }
@@ -870,6 +884,7 @@ fn offset_page(
         ascending: page.ascending,
     };
     let mut found = list(conn, tenant_pk, filter, request)?;
+    let position_of = |it: &Interaction| Position::of(filter.order_by, it);
     if behind == 1 && !found.items.is_empty() {
         let before = found.items.remove(0);
         listing.remember_bookmark(
@@ -905,13 +920,6 @@ fn count(
 }
 
 /// Reads the legs of every call of a page in one query (not one per call).
-fn position_of(it: &Interaction) -> Position {
-    Position {
-        at: it.started_at.as_millis(),
-        id: it.id.map_or(0, RecordId::get),
-    }
-}
-
 fn attach_legs(conn: &Connection, items: &mut [Interaction]) -> StoreResult<()> {
     let index: std::collections::HashMap<i64, usize> = items
         .iter()
