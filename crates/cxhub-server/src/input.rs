@@ -15,6 +15,8 @@ use serde::de::DeserializeOwned;
 
 use crate::problem::ApiError;
 
+mod strict;
+
 /// The most rows a list returns per page.
 pub const MAX_LIMIT: usize = 500;
 /// Rows per page when the client gives no `limit`.
@@ -40,27 +42,56 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         if !is_json {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|err| {
-            ApiError::TooLarge(format!(
-                "the body could not be read: {}",
-                err.body_text().to_lowercase()
-            ))
-        })?;
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|err| crate::edge::rejection(err.status(), &err.body_text()))?;
         decode_json(&bytes).map(ApiJson)
     }
 }
 
-/// Decodes JSON, naming the path of the first bad value.
+/// Decodes JSON, naming the path of the first bad value. Structs are read from JSON
+/// objects only ([`strict`]), and the reason names JSON's types, not Rust's.
 pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        let field = match path.as_str() {
-            "." => "body".to_owned(),
-            _ => path,
-        };
-        ApiError::field(field, err.into_inner().to_string())
-    })
+    let value =
+        serde_path_to_error::deserialize(strict::Strict(&mut deserializer)).map_err(|err| {
+            let path = err.path().to_string();
+            let field = match path.as_str() {
+                "." | "?" | "" => "body".to_owned(),
+                _ => path,
+            };
+            ApiError::field(field, plain_reason(&err.into_inner().to_string()))
+        })?;
+    // Nothing but whitespace may follow the value.
+    deserializer
+        .end()
+        .map_err(|err| ApiError::field("body", err.to_string()))?;
+    Ok(value)
+}
+
+/// serde's reason with the Rust type names it carries put in JSON's words:
+/// "expected struct TicketInput with 13 elements" → "expected an object".
+fn plain_reason(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len());
+    let mut rest = reason;
+    while let Some(at) = rest.find("expected struct ") {
+        out.push_str(&rest[..at]);
+        out.push_str("expected an object");
+        rest = &rest[at + "expected struct ".len()..];
+        let name_end = rest
+            .find(|it: char| !(it.is_alphanumeric() || it == '_'))
+            .unwrap_or(rest.len());
+        rest = &rest[name_end..];
+        if let Some(tail) = rest.strip_prefix(" with ") {
+            // "with 13 elements"
+            let words_end = tail
+                .find(" elements")
+                .map_or(0, |it| it + " elements".len());
+            rest = &tail[words_end..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Reads a query string into `T` (a struct of optional strings that denies unknown fields).

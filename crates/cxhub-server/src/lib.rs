@@ -20,6 +20,7 @@ pub mod cinnox;
 pub mod cursor;
 pub mod dialect_ids;
 pub mod dto;
+pub mod edge;
 pub mod input;
 pub mod json;
 pub mod klink;
@@ -28,6 +29,7 @@ pub mod problem;
 pub mod projector;
 pub mod routes;
 pub mod sencloud;
+pub mod serve;
 
 use std::future::Future;
 
@@ -146,21 +148,30 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(edge::guard))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-/// Serves the API on `listener` until `shutdown` completes, then finishes the requests
-/// in flight.
+/// Serves the API on `listener` with the default [`serve::Limits`] until `shutdown`
+/// completes, then finishes the requests in flight (for at most the grace period).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, state, serve::Limits::default(), shutdown).await
+}
+
+/// [`serve`], with other limits.
+pub async fn serve_with(
+    listener: TcpListener,
+    state: AppState,
+    limits: serve::Limits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let sweeper = tokio::spawn(sweep(state.store.clone()));
-    let served = axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let served = serve::serve_with(listener, router(state), limits, shutdown).await;
     sweeper.abort();
     served
 }
@@ -188,17 +199,15 @@ async fn healthz() -> json::Json<serde_json::Value> {
     json::Json(serde_json::json!({ "status": "ok" }))
 }
 
-async fn not_found(uri: axum::http::Uri) -> ApiError {
-    ApiError::NotFound(format!("no route for {}", uri.path()))
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    edge::Dialect::of(uri.path()).error(ApiError::NotFound(format!("no route for {}", uri.path())))
 }
 
+/// A path served under other methods (axum adds their `Allow` header).
 async fn method_not_allowed(
     method: axum::http::Method,
     uri: axum::http::Uri,
 ) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let mut response =
-        ApiError::NotFound(format!("{method} is not allowed on {}", uri.path())).into_response();
-    *response.status_mut() = axum::http::StatusCode::METHOD_NOT_ALLOWED;
-    response
+    let detail = format!("{method} is not allowed on {}", uri.path());
+    edge::Dialect::of(uri.path()).error(ApiError::MethodNotAllowed(detail))
 }

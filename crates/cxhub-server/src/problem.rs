@@ -22,6 +22,12 @@ pub enum ApiError {
     /// `404 Not Found`: nothing by that id in the caller's tenant.
     #[error("not found: {0}")]
     NotFound(String),
+    /// `405 Method Not Allowed`: the path takes other methods (listed in `Allow`).
+    #[error("method not allowed: {0}")]
+    MethodNotAllowed(String),
+    /// `408 Request Timeout`: the body did not arrive in time.
+    #[error("request timeout: {0}")]
+    Timeout(String),
     /// `409 Conflict`: what is to be created exists already.
     #[error("conflict: {0}")]
     Conflict(String),
@@ -31,6 +37,9 @@ pub enum ApiError {
     /// `415 Unsupported Media Type`: the body is not JSON.
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// `503 Service Unavailable`: the server is at its connection limit or shutting down.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     /// `500 Internal Server Error`: logged with its cause, never shown to the client.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -50,9 +59,12 @@ impl ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -69,6 +81,9 @@ impl ApiError {
             ApiError::Forbidden(detail)
             | ApiError::NotFound(detail)
             | ApiError::Conflict(detail)
+            | ApiError::MethodNotAllowed(detail)
+            | ApiError::Timeout(detail)
+            | ApiError::Unavailable(detail)
             | ApiError::TooLarge(detail) => detail.clone(),
             ApiError::UnsupportedMediaType => {
                 "the body must be JSON with content-type application/json".to_owned()
@@ -126,8 +141,11 @@ impl IntoResponse for ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not-found",
             ApiError::Conflict(_) => "conflict",
+            ApiError::MethodNotAllowed(_) => "method-not-allowed",
+            ApiError::Timeout(_) => "timeout",
             ApiError::TooLarge(_) => "too-large",
             ApiError::UnsupportedMediaType => "unsupported-media-type",
+            ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(err) => {
                 tracing::error!(error = %err, cause = ?err.source(), "request failed");
                 "internal"

@@ -14,6 +14,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -44,6 +45,18 @@ enum Command {
         /// The address to listen on.
         #[arg(long, env = "CXHUB_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// Seconds a client has to send a request's headers.
+        #[arg(long, env = "CXHUB_HEADER_TIMEOUT", default_value_t = 10)]
+        header_timeout: u64,
+        /// Seconds a client has to send a request's body.
+        #[arg(long, env = "CXHUB_BODY_TIMEOUT", default_value_t = 60)]
+        body_timeout: u64,
+        /// Connections open at once; more get a 503. Default: the open-file limit less 64.
+        #[arg(long, env = "CXHUB_MAX_CONNECTIONS")]
+        max_connections: Option<usize>,
+        /// Seconds requests in flight may run on after SIGINT or SIGTERM.
+        #[arg(long, env = "CXHUB_SHUTDOWN_GRACE", default_value_t = 30)]
+        shutdown_grace: u64,
     },
     /// Manage tenants.
     Tenant {
@@ -118,7 +131,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("could not open the database {}", cli.db))?;
     match cli.command {
-        Command::Serve { listen } => serve(store, listen).await,
+        Command::Serve {
+            listen,
+            header_timeout,
+            body_timeout,
+            max_connections,
+            shutdown_grace,
+        } => {
+            let defaults = cxhub_server::serve::Limits::default();
+            let limits = cxhub_server::serve::Limits {
+                header_timeout: Duration::from_secs(header_timeout.max(1)),
+                body_timeout: Duration::from_secs(body_timeout.max(1)),
+                max_connections: max_connections.unwrap_or(defaults.max_connections).max(1),
+                shutdown_grace: Duration::from_secs(shutdown_grace),
+            };
+            serve(store, listen, limits).await
+        }
         Command::Tenant {
             command: TenantCommand::Create { id, timezone, name },
         } => {
@@ -141,13 +169,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(store: Store, listen: SocketAddr) -> anyhow::Result<()> {
+async fn serve(
+    store: Store,
+    listen: SocketAddr,
+    limits: cxhub_server::serve::Limits,
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("could not listen on {listen}"))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, "cxhub listening on http://{address}");
-    cxhub_server::serve(listener, AppState { store }, shutdown_signal()).await?;
+    cxhub_server::serve_with(listener, AppState { store }, limits, shutdown_signal()).await?;
     tracing::info!("cxhub stopped");
     Ok(())
 }

@@ -373,3 +373,35 @@ async fn acknowledged_events_survive_a_kill_during_ingest() {
         }
     }
 }
+
+/// SIGTERM while a client holds a request open: the server waits the grace period for it,
+/// then closes it and exits, instead of "shutting down" for as long as the client likes.
+#[tokio::test]
+async fn shutdown_is_bounded_by_its_grace_period() {
+    use tokio::io::AsyncWriteExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cxhub.db");
+    ok(&cxhub(&db, &["tenant", "create", "acme"]));
+    let token = ok(&cxhub(
+        &db,
+        &["token", "create", "--tenant", "acme", "--role", "write"],
+    ));
+    let mut server = Server::start_with(&db, &["--shutdown-grace", "1"]);
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let request = format!(
+        "POST /v1/calls HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {}\r\n\
+         content-type: application/json\r\ncontent-length: 1000\r\n\r\n[",
+        token.trim()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let started = std::time::Instant::now();
+    let status = server.terminate();
+    assert!(status.success(), "{status}");
+    let took = started.elapsed();
+    assert!(
+        took >= std::time::Duration::from_millis(900) && took < std::time::Duration::from_secs(5),
+        "exited after {took:?}"
+    );
+}

@@ -319,3 +319,83 @@ async fn no_sencloud_body_gets_a_500() {
         assert!(status < 500, "{body}: {status} {text}");
     }
 }
+
+/// Sends `body` as it is, JSON or not, and answers the status and the problem.
+async fn send_raw(
+    app: &crate::helpers::TestApp,
+    method: reqwest::Method,
+    path: &str,
+    body: &str,
+) -> (u16, Value) {
+    let response = app
+        .client
+        .request(method, format!("{}{path}", app.base))
+        .bearer_auth(&app.acme.admin)
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    crate::helpers::status_and_json(response).await
+}
+
+#[tokio::test]
+async fn arrays_are_not_objects_and_reasons_name_no_rust_types() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            reqwest::Method::PATCH,
+            "/v1/tenant",
+            r#"["Renamed"]"#,
+            "body",
+        ),
+        (
+            reqwest::Method::POST,
+            "/v1/tags",
+            r#"[["id", "name"]]"#,
+            "[0]",
+        ),
+        (
+            reqwest::Method::POST,
+            "/v1/calls",
+            r#"[{"source": "pbx", "call": ["x"]}]"#,
+            "[0].call",
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/tickets",
+            r#"["Late order"]"#,
+            "body",
+        ),
+        (
+            reqwest::Method::POST,
+            "/v1/tags",
+            r#"[{"id": "t", "name": "n"}] trailing"#,
+            "body",
+        ),
+        (
+            reqwest::Method::POST,
+            "/v1/tags",
+            r#"[{"id": "t", "name": "#,
+            "[0].name",
+        ),
+        (reqwest::Method::PATCH, "/v1/tenant", r#"{"na"#, "body"),
+        (reqwest::Method::PATCH, "/v1/tenant", "{", "body"),
+    ];
+    for (method, path, body, field) in cases {
+        let (status, problem) = send_raw(&app, method, path, body).await;
+        assert_eq!(status, 400, "{path} {body}: {problem}");
+        let named = problem["field"]
+            .as_str()
+            .map(str::to_owned)
+            .or_else(|| fields(&problem).first().cloned());
+        assert_eq!(named.as_deref(), Some(field), "{path} {body}: {problem}");
+        let text = problem.to_string();
+        assert!(
+            !text.contains("struct") && !text.contains("Input") && !text.contains("Dto"),
+            "{path} {body}: {problem}"
+        );
+    }
+    let (_, tenant) = app.get(&app.acme.read, "/v1/tenant").await;
+    assert_eq!(tenant["name"], "acme", "the array renamed nothing");
+}

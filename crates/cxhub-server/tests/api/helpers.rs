@@ -26,6 +26,11 @@ pub struct Tokens {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(cxhub_server::serve::Limits::default()).await
+}
+
+/// A server with other limits (timeouts, connections, shutdown grace).
+pub async fn spawn_app_with(limits: cxhub_server::serve::Limits) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cxhub.db");
     let store = Store::open(db.to_str().unwrap()).await.unwrap();
@@ -35,9 +40,10 @@ pub async fn spawn_app() -> TestApp {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     // The server runs until the test's `TestApp` is dropped.
-    tokio::spawn(cxhub_server::serve(
+    tokio::spawn(cxhub_server::serve_with(
         listener,
         AppState { store },
+        limits,
         async move {
             let _ = stopped.await;
         },

@@ -3,6 +3,7 @@
 mod auth;
 mod bad_input;
 mod cinnox;
+mod edge;
 mod events;
 mod helpers;
 mod klink;

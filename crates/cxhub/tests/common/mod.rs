@@ -34,8 +34,14 @@ pub struct Server {
 
 impl Server {
     pub fn start(db: &Path) -> Server {
+        Server::start_with(db, &[])
+    }
+
+    /// `cxhub serve` with more flags.
+    pub fn start_with(db: &Path, flags: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cxhub"))
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(flags)
             .env("CXHUB_DB", db)
             .stderr(Stdio::piped())
             .spawn()
