@@ -20,6 +20,27 @@ pub struct Tenant {
     pub created_at: Instant,
 }
 
+impl Tenant {
+    /// A tenant id names the tenant in URLs (CINNOX's `appID`, a webhook's path): 1 to 64
+    /// ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit.
+    pub fn check_id(id: &str) -> Result<(), String> {
+        let first_ok = id
+            .bytes()
+            .next()
+            .is_some_and(|it| it.is_ascii_alphanumeric());
+        let all_ok = id
+            .bytes()
+            .all(|it| it.is_ascii_alphanumeric() || matches!(it, b'-' | b'_' | b'.'));
+        match first_ok && all_ok && id.len() <= 64 {
+            true => Ok(()),
+            false => Err(format!(
+                "`{id}` is not a tenant id: 1 to 64 ASCII letters, digits, `-`, `_` or `.`, \
+                 starting with a letter or digit"
+            )),
+        }
+    }
+}
+
 /// A person who handles interactions: an agent, supervisor or admin of the center.
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {

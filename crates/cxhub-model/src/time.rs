@@ -69,6 +69,20 @@ impl Instant {
     /// Parses RFC 3339 (`2026-11-20T09:00:00Z`, `2021-03-10T17:07:19+07:00`); sub-millisecond
     /// digits are truncated. An offset is required: a bare local time names no instant.
     pub fn parse_rfc3339(text: &str) -> Result<Instant, String> {
+        let year_digits = text.bytes().take_while(u8::is_ascii_digit).count();
+        if year_digits > 4 || text.starts_with(['+', '-']) {
+            return Err(format!("`{text}` has a year outside 1970..=9999"));
+        }
+        // RFC 3339's offset hour is 00 to 23; jiff takes up to 25.
+        let offset_hour = text
+            .len()
+            .checked_sub(6)
+            .and_then(|at| text.get(at..))
+            .filter(|it| it.starts_with(['+', '-']) && it.as_bytes()[3] == b':')
+            .and_then(|it| it[1..3].parse::<u8>().ok());
+        if offset_hour.is_some_and(|hour| hour > 23) {
+            return Err(format!("`{text}` has an offset outside -23:59..=+23:59"));
+        }
         let ts = jiff::Timestamp::from_str(text)
             .map_err(|_| format!("`{text}` is not an RFC 3339 date-time with an offset"))?;
         let millis = ts.as_millisecond();
@@ -224,6 +238,19 @@ mod tests {
         assert_eq!(at.to_rfc3339(), "2026-03-30T08:30:05.123Z");
         let at = Instant::parse_rfc3339("2021-03-10T17:07:19+07:00").unwrap();
         assert_eq!(at.to_rfc3339(), "2021-03-10T10:07:19.000Z");
+    }
+
+    #[test]
+    fn rfc3339_offsets_and_years_keep_to_the_rfc() {
+        assert_eq!(
+            Instant::parse_rfc3339("2026-11-20T09:00:00+23:59"),
+            Instant::parse_rfc3339("2026-11-19T09:01:00Z")
+        );
+        let too_far = Instant::parse_rfc3339("2026-11-20T09:00:00+24:00").unwrap_err();
+        assert!(too_far.contains("offset"), "{too_far}");
+        let year = Instant::parse_rfc3339("10000-01-01T00:00:00Z").unwrap_err();
+        assert!(year.contains("year outside 1970..=9999"), "{year}");
+        assert!(Instant::parse_rfc3339("+002026-01-01T00:00:00Z").is_err());
     }
 
     #[test]

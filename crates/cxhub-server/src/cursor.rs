@@ -34,9 +34,13 @@ pub fn decode(list: &str, cursor: &str) -> Result<Position, ApiError> {
             format!("belongs to the {kind} list, not {list}"),
         ));
     }
-    let (Ok(at), Ok(id)) = (at.parse(), id.parse()) else {
+    // Positions are of real rows: an instant cxhub can hold and a positive id.
+    let (Ok(at), Ok(id)) = (at.parse::<i64>(), id.parse::<i64>()) else {
         return Err(invalid());
     };
+    if cxhub_model::time::Instant::from_millis(at).is_none() || id < 1 {
+        return Err(invalid());
+    }
     Ok(Position { at, id })
 }
 
@@ -75,6 +79,8 @@ mod tests {
         assert_eq!(decode("calls", &cursor).unwrap(), position);
         assert!(decode("tickets", &cursor).is_err());
         assert!(decode("calls", "not-a-cursor").is_err());
+        let forged = URL_SAFE_NO_PAD.encode("v1:calls:-1:-1");
+        assert!(decode("calls", &forged).is_err(), "a forged position");
         assert_eq!(
             decode_key("users", &encode_key("users", "u:7")).unwrap(),
             "u:7"

@@ -137,8 +137,18 @@ impl Checker {
         }
     }
 
+    /// An RFC 3339 instant. A `+` offset sent unencoded in a query string arrives as a
+    /// space (`09:00:00 07:00`); it is read as the `+` it was.
     pub fn instant(&mut self, field: &str, value: Option<&str>) -> Option<Instant> {
         let value = present(value)?;
+        let restored;
+        let value = match value.len().checked_sub(6).and_then(|at| value.get(at..)) {
+            Some(offset) if offset.starts_with(' ') && offset.as_bytes()[3] == b':' => {
+                restored = format!("{}+{}", &value[..value.len() - 6], &offset[1..]);
+                restored.as_str()
+            }
+            _ => value,
+        };
         match Instant::parse_rfc3339(value) {
             Ok(at) => Some(at),
             Err(reason) => self.fail(field, reason),
@@ -153,12 +163,23 @@ impl Checker {
         }
     }
 
+    /// Free text: at most 200 bytes, no control characters (`%00`), valid UTF-8 (a
+    /// query's invalid bytes arrive as U+FFFD).
     pub fn text(&mut self, field: &str, value: Option<&str>) -> Option<String> {
         let value = present(value)?;
-        match value.len() > 200 {
-            true => self.fail(field, "must be at most 200 bytes"),
-            false => Some(value.to_owned()),
+        if value.len() > 200 {
+            return self.fail(field, "must be at most 200 bytes");
         }
+        if value
+            .chars()
+            .any(|it| it.is_control() || it == char::REPLACEMENT_CHARACTER)
+        {
+            return self.fail(
+                field,
+                "must be text without control characters or invalid UTF-8",
+            );
+        }
+        Some(value.to_owned())
     }
 
     pub fn boolean(&mut self, field: &str, value: Option<&str>) -> bool {

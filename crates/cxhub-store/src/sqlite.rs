@@ -126,6 +126,9 @@ impl SqliteStore {
     }
 
     pub async fn create_tenant(&self, tenant: NewTenant) -> StoreResult<Tenant> {
+        cxhub_model::directory::Tenant::check_id(tenant.id.as_str()).map_err(|reason| {
+            StoreError::Invalid(cxhub_model::error::FieldError::new("id", reason))
+        })?;
         self.write(move |ctx| {
             let conn = ctx.conn();
             let exists: Option<i64> = conn

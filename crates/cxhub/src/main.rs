@@ -239,21 +239,41 @@ async fn token(store: &Store, command: TokenCommand) -> anyhow::Result<()> {
                 .map(|it| Key::parse(&it))
                 .transpose()
                 .map_err(|reason| anyhow::anyhow!("--tenant {reason}"))?;
-            println!(
-                "{:<14} {:<16} {:<6} {:<25} {:<25} label",
-                "id", "tenant", "role", "created", "revoked"
-            );
+            let mut rows = vec![[
+                "id".to_owned(),
+                "tenant".to_owned(),
+                "role".to_owned(),
+                "created".to_owned(),
+                "revoked".to_owned(),
+                "label".to_owned(),
+            ]];
             for info in store.list_tokens(tenant.as_ref()).await? {
-                println!(
-                    "{:<14} {:<16} {:<6} {:<25} {:<25} {}",
+                rows.push([
                     info.id,
-                    info.tenant,
-                    info.role.as_str(),
+                    info.tenant.to_string(),
+                    info.role.as_str().to_owned(),
                     info.created_at.to_rfc3339(),
                     info.revoked_at
                         .map_or_else(|| "-".to_owned(), |it| it.to_rfc3339()),
-                    info.label.unwrap_or_default()
-                );
+                    info.label.unwrap_or_default(),
+                ]);
+            }
+            // Each column as wide as its widest cell, so the columns line up.
+            let widths: Vec<usize> = (0..6)
+                .map(|col| {
+                    rows.iter()
+                        .map(|row| row[col].chars().count())
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect();
+            for row in &rows {
+                let cells: Vec<String> = row
+                    .iter()
+                    .zip(&widths)
+                    .map(|(cell, width)| format!("{cell:<width$}"))
+                    .collect();
+                println!("{}", cells.join("  ").trim_end());
             }
             Ok(())
         }

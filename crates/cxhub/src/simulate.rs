@@ -21,8 +21,8 @@ pub struct Args {
     /// The tenant to fill; created if missing.
     #[arg(long)]
     tenant: String,
-    /// How many days to simulate.
-    #[arg(long, default_value_t = 7)]
+    /// How many days to simulate (1 to 3660).
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=3660))]
     days: u32,
     /// The first day (YYYY-MM-DD) in the tenant's zone; defaults to `days` days before today.
     #[arg(long)]

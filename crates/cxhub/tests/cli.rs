@@ -405,3 +405,32 @@ async fn shutdown_is_bounded_by_its_grace_period() {
         "exited after {took:?}"
     );
 }
+
+#[test]
+fn bad_arguments_are_refused_and_token_list_lines_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cxhub.db");
+    let refused = cxhub(&db, &["tenant", "create", "bad id/with space"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not a tenant id"));
+    let refused = cxhub(&db, &["simulate", "--tenant", "demo", "--days", "0"]);
+    assert!(!refused.status.success(), "zero days simulate nothing");
+    ok(&cxhub(
+        &db,
+        &["tenant", "create", "a-rather-long-tenant-id"],
+    ));
+    ok(&cxhub(&db, &["tenant", "create", "b"]));
+    for tenant in ["a-rather-long-tenant-id", "b"] {
+        let args = [
+            "token", "create", "--tenant", tenant, "--role", "admin", "--label", "ci",
+        ];
+        ok(&cxhub(&db, &args));
+    }
+    let listed = ok(&cxhub(&db, &["token", "list"]));
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 3, "{listed}");
+    let column = |line: &str, word: &str| line.find(word).unwrap();
+    let role = column(lines[0], "role");
+    assert_eq!(column(lines[1], "admin"), role, "{listed}");
+    assert_eq!(column(lines[2], "admin"), role, "{listed}");
+}

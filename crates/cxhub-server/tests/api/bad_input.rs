@@ -399,3 +399,38 @@ async fn arrays_are_not_objects_and_reasons_name_no_rust_types() {
     let (_, tenant) = app.get(&app.acme.read, "/v1/tenant").await;
     assert_eq!(tenant["name"], "acme", "the array renamed nothing");
 }
+
+#[tokio::test]
+async fn forged_cursors_control_characters_and_offsets_keep_to_their_rules() {
+    let app = spawn_app().await;
+    use base64::Engine;
+    let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("v1:calls:-1:-1");
+    for path in [
+        format!("/v1/calls?cursor={forged}"),
+        "/v1/calls?number=%00%ff".to_owned(),
+        "/v1/calls?number=%ff".to_owned(),
+        "/v1/calls?from=10000-01-01T00:00:00Z".to_owned(),
+        "/v1/calls?from=2026-11-20T09:00:00%2B24:00".to_owned(),
+    ] {
+        let (status, problem) = app.get(&app.acme.read, &path).await;
+        assert_eq!(status, 400, "{path}: {problem}");
+    }
+    let (_, problem) = app
+        .get(&app.acme.read, "/v1/calls?from=10000-01-01T00:00:00Z")
+        .await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("year outside"),
+        "{problem}"
+    );
+    // RFC 3339 offsets run to ±23:59; a `+` sent unencoded arrives as a space.
+    for from in [
+        "2026-11-20T09:00:00%2B23:59",
+        "2026-11-20T09:00:00+23:59",
+        "2026-11-20T09:00:00-23:59",
+    ] {
+        let (status, body) = app
+            .get(&app.acme.read, &format!("/v1/calls?from={from}"))
+            .await;
+        assert_eq!(status, 200, "{from}: {body}");
+    }
+}
