@@ -79,7 +79,7 @@ async fn serve(db: &Path) -> anyhow::Result<()> {
     println!("listening http://{}", listener.local_addr()?);
     cxhub_server::serve(
         listener,
-        cxhub_server::AppState { store },
+        cxhub_server::AppState::new(store),
         std::future::pending(),
     )
     .await?;

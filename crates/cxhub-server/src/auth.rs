@@ -34,6 +34,9 @@ async fn grant(parts: &Parts, state: &AppState, needed: Role) -> Result<Grant, A
     let Some(grant) = state.store.authenticate(token).await? else {
         return Err(ApiError::Unauthorized("the token is unknown or revoked"));
     };
+    if let Some(tenant) = parts.extensions.get::<crate::observe::RequestTenant>() {
+        tenant.set(grant.scope.id.as_str());
+    }
     if grant.role < needed {
         return Err(ApiError::Forbidden(format!(
             "this needs the {} role; the token has {}",

@@ -24,6 +24,7 @@ pub mod edge;
 pub mod input;
 pub mod json;
 pub mod klink;
+pub mod observe;
 pub mod openapi;
 pub mod problem;
 pub mod projector;
@@ -38,7 +39,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use cxhub_store::Store;
 use tokio::net::TcpListener;
-use tower_http::trace::TraceLayer;
 
 use crate::problem::ApiError;
 use crate::routes::{directory, events, presence, records, tenant, tickets};
@@ -50,12 +50,21 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub metrics: std::sync::Arc<observe::Metrics>,
+}
+
+impl AppState {
+    pub fn new(store: Store) -> AppState {
+        let metrics = std::sync::Arc::new(observe::Metrics::new(&store));
+        AppState { store, metrics }
+    }
 }
 
 /// The whole HTTP API.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(observe::metrics))
         .route("/openapi.json", get(openapi::document))
         .route(
             "/v1/tenant",
@@ -149,7 +158,10 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(edge::guard))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            observe::observe,
+        ))
         .with_state(state)
 }
 

@@ -429,6 +429,32 @@ impl Store {
         }
     }
 
+    /// Registers the store's figures (the writer's queue and commits, the database's
+    /// size) in `registry`, read at each scrape.
+    pub fn register_metrics(&self, registry: &mut prometheus_client::registry::Registry) {
+        match self {
+            Store::Sqlite(store) => {
+                let stats = store.writer_stats();
+                registry.register(
+                    "cxhub_writer_queue_depth",
+                    "Write jobs waiting for the writer thread",
+                    stats.queued,
+                );
+                registry.register(
+                    "cxhub_writer_commit_seconds",
+                    "Time of each group commit of the writer thread",
+                    stats.commit_seconds,
+                );
+                registry.register(
+                    "cxhub_writer_jobs_per_commit",
+                    "Write jobs in each group commit",
+                    stats.jobs_per_commit,
+                );
+                registry.register_collector(Box::new(DatabaseSize(self.clone())));
+            }
+        }
+    }
+
     /// The directory numbers of these entries; keys without one are left out.
     pub async fn numbers(
         &self,
@@ -563,4 +589,37 @@ pub struct DirectoryPage {
     pub presence_statuses: Vec<PresenceStatus>,
     pub extensions: Vec<Extension>,
     pub next: Option<String>,
+}
+
+/// The database's size on disk, read at each scrape.
+#[derive(Debug)]
+struct DatabaseSize(Store);
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Store")
+    }
+}
+
+impl prometheus_client::collector::Collector for DatabaseSize {
+    fn encode(
+        &self,
+        mut encoder: prometheus_client::encoding::DescriptorEncoder,
+    ) -> Result<(), std::fmt::Error> {
+        let bytes = match &self.0 {
+            Store::Sqlite(store) => store.size_bytes(),
+        };
+        let metric = encoder.encode_descriptor(
+            "cxhub_database_size_bytes",
+            "Bytes the database takes on disk (its file and write-ahead log)",
+            None,
+            prometheus_client::metrics::MetricType::Gauge,
+        )?;
+        prometheus_client::encoding::EncodeMetric::encode(
+            &prometheus_client::metrics::gauge::ConstGauge::new(
+                i64::try_from(bytes).unwrap_or(i64::MAX),
+            ),
+            metric,
+        )
+    }
 }

@@ -19,7 +19,7 @@ mod numbers;
 mod presence;
 mod sql;
 mod tickets;
-mod writer;
+pub mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -54,6 +54,7 @@ const READER_CACHE_KIB: i64 = 8 * 1024;
 
 #[derive(Clone)]
 pub struct SqliteStore {
+    path: std::path::PathBuf,
     readers: Arc<ReaderPool>,
     writer: Writer,
     /// Write generations, counts and offset bookmarks (see `listing.rs`).
@@ -83,12 +84,29 @@ impl SqliteStore {
         migrate(&mut conn)?;
         let writer = Writer::start(conn)?;
         Ok(SqliteStore {
+            path: path.to_owned(),
             readers: Arc::new(ReaderPool::new(path.to_owned())),
             writer,
             listing: Arc::new(listing::Listing::default()),
             directory_cache: Arc::new(directory::Cache::default()),
             number_cache: Arc::new(numbers::NumberCache::default()),
         })
+    }
+
+    /// The writer's figures, for `/metrics`.
+    pub fn writer_stats(&self) -> writer::WriterStats {
+        self.writer.stats.clone()
+    }
+
+    /// The bytes the database takes on disk: its file and its write-ahead log.
+    pub fn size_bytes(&self) -> u64 {
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        [self.path.as_os_str(), wal.as_os_str()]
+            .into_iter()
+            .filter_map(|it| std::fs::metadata(it).ok())
+            .map(|it| it.len())
+            .sum()
     }
 
     /// Runs `read` on a pooled read-only connection, off the async threads.

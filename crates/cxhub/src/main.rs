@@ -114,14 +114,17 @@ enum TokenCommand {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CXHUB_LOG")
-                .unwrap_or_else(|_| "info,tower_http=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CXHUB_LOG")
+        .unwrap_or_else(|_| "info,tower_http=warn".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // JSON lines by default (one object a line, for log shippers); `text` for people.
+    match std::env::var("CXHUB_LOG_FORMAT").as_deref() {
+        Ok("text") => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        Ok("json") | Err(_) => logs.json().flatten_event(true).init(),
+        Ok(other) => bail!("CXHUB_LOG_FORMAT must be json or text, not `{other}`"),
+    }
     let runtime = tokio::runtime::Runtime::new().context("could not start the async runtime")?;
     runtime.block_on(run(cli))
 }
@@ -179,7 +182,7 @@ async fn serve(
         .with_context(|| format!("could not listen on {listen}"))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, "cxhub listening on http://{address}");
-    cxhub_server::serve_with(listener, AppState { store }, limits, shutdown_signal()).await?;
+    cxhub_server::serve_with(listener, AppState::new(store), limits, shutdown_signal()).await?;
     tracing::info!("cxhub stopped");
     Ok(())
 }

@@ -11,6 +11,7 @@ use cxhub_model::time::{Instant, Zone};
 use cxhub_sim::{Day, SimConfig};
 use cxhub_store::{DirectoryBatch, NewTenant, Store, TenantScope};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
 
 /// Records per write transaction: large enough to amortize the commit, small enough to
 /// keep the writer responsive to a server sharing the database.
@@ -86,15 +87,30 @@ pub async fn run(store: &Store, args: Args) -> anyhow::Result<()> {
         .expect("the template is valid")
         .progress_chars("=> "),
     );
+    // Off a terminal (a log, CI) the bar is hidden; a line a day, at most one a second,
+    // says how far it is instead.
+    let plain = !std::io::stderr().is_terminal();
+    let mut last_line = std::time::Instant::now();
     let mut totals = Totals::default();
     for day_index in 0..args.days {
         let day = cxhub_sim::simulate_day(&config, &directory, day_index);
-        progress.set_message(day.date.to_string());
+        let date = day.date.to_string();
+        progress.set_message(date.clone());
         match args.bulk {
             true => totals.write(store, &scope, day).await?,
             false => totals.send(store, &scope, day).await?,
         }
         progress.inc(1);
+        let last = day_index + 1 == args.days;
+        if plain && (last || last_line.elapsed() >= std::time::Duration::from_secs(1)) {
+            last_line = std::time::Instant::now();
+            eprintln!(
+                "simulating: day {}/{} ({date}), {} calls so far",
+                day_index + 1,
+                args.days,
+                totals.calls
+            );
+        }
     }
     progress.finish_and_clear();
     eprintln!(

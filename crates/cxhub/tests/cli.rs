@@ -415,6 +415,23 @@ fn bad_arguments_are_refused_and_token_list_lines_up() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("not a tenant id"));
     let refused = cxhub(&db, &["simulate", "--tenant", "demo", "--days", "0"]);
     assert!(!refused.status.success(), "zero days simulate nothing");
+    let simulated = cxhub(
+        &db,
+        &[
+            "simulate",
+            "--tenant",
+            "demo",
+            "--days",
+            "2",
+            "--calls-per-day",
+            "20",
+        ],
+    );
+    let said = String::from_utf8_lossy(&simulated.stderr);
+    assert!(
+        said.contains("simulating: day 2/2"),
+        "progress off a terminal: {said}"
+    );
     ok(&cxhub(
         &db,
         &["tenant", "create", "a-rather-long-tenant-id"],
@@ -433,4 +450,93 @@ fn bad_arguments_are_refused_and_token_list_lines_up() {
     let role = column(lines[0], "role");
     assert_eq!(column(lines[1], "admin"), role, "{listed}");
     assert_eq!(column(lines[2], "admin"), role, "{listed}");
+}
+
+/// What an operator sees: a JSON log line for each request, and live figures at
+/// `/metrics`.
+#[tokio::test]
+async fn every_request_is_logged_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cxhub.db");
+    ok(&cxhub(&db, &["tenant", "create", "acme"]));
+    let token = ok(&cxhub(
+        &db,
+        &["token", "create", "--tenant", "acme", "--role", "write"],
+    ));
+    let token = token.trim();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cxhub"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("CXHUB_DB", &db)
+        .env_remove("CXHUB_LOG_FORMAT")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (lines_in, lines) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if lines_in.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let first = lines.recv().unwrap();
+    let started: Value = serde_json::from_str(&first).expect("JSON log lines");
+    let message = started["message"].as_str().unwrap();
+    let base = message[message.find("http://").unwrap()..].to_owned();
+    let events = r#"[{"id":"e1","type":"call.started","at":"2026-11-20T09:00:00Z","call_id":"c-1","direction":"inbound","from":"+84901234567","to":"101"},{"id":"bad"}]"#;
+    let (status, _) = common::post(&base, token, "/v1/events", events).await;
+    assert_eq!(status, 200);
+    let (status, _) = get(&base, token, "/v1/calls/12345").await;
+    assert_eq!(status, 404);
+    let metrics = reqwest::get(format!("{base}/metrics")).await.unwrap();
+    assert_eq!(metrics.status(), 200);
+    let text = metrics.text().await.unwrap();
+    for expected in [
+        r#"cxhub_http_requests_total{route="/v1/events",method="POST",status="200",dialect="native"} 1"#,
+        r#"cxhub_http_requests_total{route="/v1/calls/{id}",method="GET",status="404",dialect="native"} 1"#,
+        r#"cxhub_events_total{outcome="accepted"} 1"#,
+        r#"cxhub_events_total{outcome="rejected"} 1"#,
+        "cxhub_http_request_duration_seconds_bucket",
+        "cxhub_writer_commit_seconds_count",
+        "cxhub_writer_queue_depth 0",
+        "cxhub_database_size_bytes",
+    ] {
+        assert!(text.contains(expected), "missing {expected} in\n{text}");
+    }
+    let mut logged = Vec::new();
+    while logged.len() < 3 {
+        let line = lines
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .unwrap();
+        let line: Value = serde_json::from_str(&line).unwrap();
+        if line["message"] == "request" {
+            logged.push(line);
+        }
+    }
+    assert_eq!(
+        (
+            &logged[0]["route"],
+            &logged[0]["status"],
+            &logged[0]["tenant"]
+        ),
+        (
+            &Value::from("/v1/events"),
+            &Value::from(200),
+            &Value::from("acme")
+        )
+    );
+    assert!(logged[0]["latency_ms"].is_number());
+    assert_eq!(
+        (&logged[1]["status"], &logged[2]["route"]),
+        (&Value::from(404), &Value::from("/metrics"))
+    );
+    let text = logged.iter().map(Value::to_string).collect::<String>();
+    assert!(!text.contains(token), "no secrets in the log");
+    let _ = child.kill();
+    let _ = child.wait();
 }

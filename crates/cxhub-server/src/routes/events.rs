@@ -121,12 +121,18 @@ pub async fn post_events(
         };
     }
     let count = |status: &str| results.iter().filter(|it| it.status == status).count();
-    Ok(Json(EventsReport {
+    let report = EventsReport {
         accepted: count("accepted"),
         duplicates: count("duplicate"),
         rejected: count("rejected"),
         results,
-    }))
+    };
+    state.metrics.events(
+        report.accepted as u64,
+        report.duplicates as u64,
+        report.rejected as u64,
+    );
+    Ok(Json(report))
 }
 
 /// Reads one wire event into what the store keeps; the errors name its bad fields.

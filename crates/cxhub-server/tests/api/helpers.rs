@@ -42,7 +42,7 @@ pub async fn spawn_app_with(limits: cxhub_server::serve::Limits) -> TestApp {
     // The server runs until the test's `TestApp` is dropped.
     tokio::spawn(cxhub_server::serve_with(
         listener,
-        AppState { store },
+        AppState::new(store),
         limits,
         async move {
             let _ = stopped.await;

@@ -3,6 +3,9 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::mpsc;
 
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
@@ -109,12 +112,35 @@ impl WriteCtx {
 #[derive(Clone)]
 pub(crate) struct Writer {
     jobs: mpsc::Sender<Job>,
+    pub(crate) stats: WriterStats,
+}
+
+/// What the writer does, for `/metrics`: jobs waiting, and each group commit's time and
+/// size.
+#[derive(Clone, Debug)]
+pub struct WriterStats {
+    pub queued: Gauge,
+    pub commit_seconds: Histogram,
+    pub jobs_per_commit: Histogram,
+}
+
+impl Default for WriterStats {
+    fn default() -> WriterStats {
+        WriterStats {
+            queued: Gauge::default(),
+            // 0.25 ms to 8 s.
+            commit_seconds: Histogram::new(exponential_buckets(0.000_25, 2.0, 16)),
+            jobs_per_commit: Histogram::new(exponential_buckets(1.0, 2.0, 7)),
+        }
+    }
 }
 
 impl Writer {
     pub(crate) fn start(conn: Connection) -> StoreResult<Writer> {
         conn.set_prepared_statement_cache_capacity(128);
         let (jobs, queue) = mpsc::channel::<Job>();
+        let stats = WriterStats::default();
+        let thread_stats = stats.clone();
         let ctx = WriteCtx {
             conn,
             known: HashMap::new(),
@@ -124,9 +150,9 @@ impl Writer {
         // The writer thread ends when every `Writer` handle is dropped (the channel closes).
         std::thread::Builder::new()
             .name("cxhub-sqlite-writer".to_owned())
-            .spawn(move || run_writer(ctx, &queue))
+            .spawn(move || run_writer(ctx, &queue, &thread_stats))
             .map_err(|err| StoreError::Database(Box::new(err)))?;
-        Ok(Writer { jobs })
+        Ok(Writer { jobs, stats })
     }
 
     /// Runs `job` in the writer's transaction and answers after the commit.
@@ -152,13 +178,14 @@ impl Writer {
         self.jobs
             .send(boxed)
             .map_err(|_| StoreError::Database("the writer thread has stopped".into()))?;
+        self.stats.queued.inc();
         answer
             .await
             .map_err(|_| StoreError::Database("the writer thread dropped a job".into()))?
     }
 }
 
-fn run_writer(mut ctx: WriteCtx, queue: &mpsc::Receiver<Job>) {
+fn run_writer(mut ctx: WriteCtx, queue: &mpsc::Receiver<Job>, stats: &WriterStats) {
     while let Ok(first) = queue.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -167,7 +194,13 @@ fn run_writer(mut ctx: WriteCtx, queue: &mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
+        stats.queued.dec_by(group.len() as i64);
+        stats.jobs_per_commit.observe(group.len() as f64);
+        let started = std::time::Instant::now();
         run_group(&mut ctx, group);
+        stats
+            .commit_seconds
+            .observe(started.elapsed().as_secs_f64());
     }
 }
 

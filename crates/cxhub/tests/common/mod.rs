@@ -54,8 +54,12 @@ impl Server {
                 .expect("serve exited before listening")
                 .unwrap();
             if let Some(at) = line.find("listening on http://") {
+                // The log line is JSON by default, text with CXHUB_LOG_FORMAT=text.
                 let rest = &line[at + "listening on ".len()..];
-                break rest.split_whitespace().next().unwrap().to_owned();
+                let end = rest
+                    .find(|it: char| it.is_whitespace() || it == '"')
+                    .unwrap_or(rest.len());
+                break rest[..end].to_owned();
             }
         };
         // Keep draining the log so the server never blocks on a full pipe.
