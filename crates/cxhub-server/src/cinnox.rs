@@ -3,11 +3,11 @@
 //! own tenant's app. See `docs/dialects/cinnox.md`.
 
 use crate::json::{Json, Rendered};
-use axum::Router;
+use crate::route_table::{Routes, at};
 use axum::extract::{FromRequestParts, Path, RawQuery, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::any;
 use cxhub_dialects::cinnox::{self, CallLogItem, CallLogResponse, ErrorBody};
 use cxhub_store::query::{InteractionFilter, PageRequest};
 
@@ -15,10 +15,11 @@ use crate::AppState;
 use crate::auth::CanRead;
 use crate::problem::ApiError;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/api/apps/{app_id}/data/call-log", get(call_log))
-        .route("/v1/api/{*rest}", any(method_not_found))
+/// CINNOX's route; the rest of `/v1/api` answers CINNOX's 404.
+pub fn routes() -> Routes {
+    Routes::default()
+        .route(at("/v1/api/apps/{app_id}/data/call-log").get(call_log))
+        .map_router(|router| router.route("/v1/api/{*rest}", any(method_not_found)))
 }
 
 /// An error answered in CINNOX's shape with an HTTP status.

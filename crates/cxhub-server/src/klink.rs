@@ -5,10 +5,9 @@
 use std::collections::HashMap;
 
 use crate::json::{Json, Rendered};
-use axum::Router;
+use crate::route_table::{Routes, at};
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
-use axum::routing::get;
 use cxhub_dialects::klink::ids::parse_entry_uuid;
 use cxhub_dialects::klink::params::{self, Paging};
 use cxhub_dialects::klink::wire::{
@@ -32,33 +31,29 @@ mod tickets;
 pub use error::{KlinkError, KlinkRead, KlinkWrite};
 use error::{unknown_route, wrong_method};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/cx-logs", get(cx_logs))
-        .route("/api/v1/user-presence-status-log", get(presence_log))
+/// klink's routes; the rest of `/api/v1` answers klink's 404.
+pub fn routes() -> Routes {
+    Routes::default()
+        .route(at("/api/v1/cx-logs").get(cx_logs))
+        .route(at("/api/v1/user-presence-status-log").get(presence_log))
         .route(
-            "/api/v1/tickets",
-            get(self::tickets_list).post(tickets::create),
+            at("/api/v1/tickets")
+                .get(self::tickets_list)
+                .post(tickets::create),
         )
-        .route("/api/v1/tickets/form-fields", get(tickets::form_fields))
-        .route(
-            "/api/v1/tickets/contact/{contact_id}",
-            get(tickets::by_contact),
-        )
-        .route(
-            "/api/v1/tickets/{id}",
-            axum::routing::patch(tickets::update),
-        )
-        .route(
-            "/api/v1/tickets/{id}/status",
-            axum::routing::put(tickets::update_status),
-        )
-        .route("/api/v1/contacts", get(directory_routes::contacts))
-        .route("/api/v1/tags", get(directory_routes::tags))
-        .route("/api/v1/categories", get(directory_routes::categories))
-        // A path served under another method: 405, in the shape below.
-        .method_not_allowed_fallback(wrong_method)
-        .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
+        .route(at("/api/v1/tickets/form-fields").get(tickets::form_fields))
+        .route(at("/api/v1/tickets/contact/{contact_id}").get(tickets::by_contact))
+        .route(at("/api/v1/tickets/{id}").patch(tickets::update))
+        .route(at("/api/v1/tickets/{id}/status").put(tickets::update_status))
+        .route(at("/api/v1/contacts").get(directory_routes::contacts))
+        .route(at("/api/v1/tags").get(directory_routes::tags))
+        .route(at("/api/v1/categories").get(directory_routes::categories))
+        .map_router(|router| {
+            // A path served under another method: 405, in the shape below.
+            router
+                .method_not_allowed_fallback(wrong_method)
+                .route("/api/v1/{*rest}", axum::routing::any(unknown_route))
+        })
 }
 
 /// The query string as name → value; `&page&pageSize` gives empty values. Parameters

@@ -28,6 +28,7 @@ pub mod observe;
 pub mod openapi;
 pub mod problem;
 pub mod projector;
+pub mod route_table;
 pub mod routes;
 pub mod sencloud;
 pub mod serve;
@@ -36,8 +37,8 @@ use std::future::Future;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
 use cxhub_store::Store;
+use route_table::at;
 use tokio::net::TcpListener;
 
 use crate::problem::ApiError;
@@ -62,98 +63,8 @@ impl AppState {
 
 /// The whole HTTP API.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(observe::metrics))
-        .route("/openapi.json", get(openapi::document))
-        .route(
-            "/v1/tenant",
-            get(tenant::get_tenant).patch(tenant::patch_tenant),
-        )
-        .route(
-            "/v1/tokens",
-            get(tenant::list_tokens).post(tenant::create_token),
-        )
-        .route(
-            "/v1/tokens/{id}",
-            axum::routing::delete(tenant::revoke_token),
-        )
-        .route(
-            "/v1/calls",
-            get(records::list_calls).post(records::upsert_calls),
-        )
-        .route("/v1/calls/{id}", get(records::get_call))
-        .route(
-            "/v1/interactions",
-            get(records::list_interactions).post(records::upsert_interactions),
-        )
-        .route("/v1/interactions/{id}", get(records::get_interaction))
-        .route(
-            "/v1/interactions/{id}/messages",
-            get(records::interaction_messages),
-        )
-        .route(
-            "/v1/events",
-            get(events::list_events).post(events::post_events),
-        )
-        .route(
-            "/v1/presence",
-            get(presence::list_presence).post(presence::upsert_presence),
-        )
-        .route(
-            "/v1/tickets",
-            get(tickets::list_tickets).post(tickets::upsert_tickets),
-        )
-        .route(
-            "/v1/tickets/{id}",
-            get(tickets::get_ticket).delete(tickets::delete_ticket),
-        )
-        .route(
-            "/v1/users",
-            get(directory::list_users).post(directory::upsert_users),
-        )
-        .route("/v1/users/{id}", get(directory::get_user))
-        .route(
-            "/v1/queues",
-            get(directory::list_queues).post(directory::upsert_queues),
-        )
-        .route("/v1/queues/{id}", get(directory::get_queue))
-        .route(
-            "/v1/contacts",
-            get(directory::list_contacts).post(directory::upsert_contacts),
-        )
-        .route("/v1/contacts/{id}", get(directory::get_contact))
-        .route(
-            "/v1/extensions",
-            get(directory::list_extensions).post(directory::upsert_extensions),
-        )
-        .route("/v1/extensions/{id}", get(directory::get_extension))
-        .route(
-            "/v1/tags",
-            get(directory::list_tags).post(directory::upsert_tags),
-        )
-        .route("/v1/tags/{id}", get(directory::get_tag))
-        .route(
-            "/v1/categories",
-            get(directory::list_categories).post(directory::upsert_categories),
-        )
-        .route("/v1/categories/{id}", get(directory::get_category))
-        .route(
-            "/v1/attributes",
-            get(directory::list_attributes).post(directory::upsert_attributes),
-        )
-        .route("/v1/attributes/{id}", get(directory::get_attribute))
-        .route(
-            "/v1/presence-statuses",
-            get(directory::list_presence_statuses).post(directory::upsert_presence_statuses),
-        )
-        .route(
-            "/v1/presence-statuses/{id}",
-            get(directory::get_presence_status),
-        )
-        .merge(klink::router())
-        .merge(cinnox::router())
-        .merge(sencloud::router())
+    routes()
+        .into_router()
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -163,6 +74,109 @@ pub fn router(state: AppState) -> Router {
             observe::observe,
         ))
         .with_state(state)
+}
+
+/// Every route the server has, native and dialects', as a list and a router.
+pub fn routes() -> route_table::Routes {
+    route_table::Routes::default()
+        .route(at("/healthz").get(healthz))
+        .route(at("/metrics").get(observe::metrics))
+        .route(at("/openapi.json").get(openapi::document))
+        .route(
+            at("/v1/tenant")
+                .get(tenant::get_tenant)
+                .patch(tenant::patch_tenant),
+        )
+        .route(
+            at("/v1/tokens")
+                .get(tenant::list_tokens)
+                .post(tenant::create_token),
+        )
+        .route(at("/v1/tokens/{id}").delete(tenant::revoke_token))
+        .route(
+            at("/v1/calls")
+                .get(records::list_calls)
+                .post(records::upsert_calls),
+        )
+        .route(at("/v1/calls/{id}").get(records::get_call))
+        .route(
+            at("/v1/interactions")
+                .get(records::list_interactions)
+                .post(records::upsert_interactions),
+        )
+        .route(at("/v1/interactions/{id}").get(records::get_interaction))
+        .route(at("/v1/interactions/{id}/messages").get(records::interaction_messages))
+        .route(
+            at("/v1/events")
+                .get(events::list_events)
+                .post(events::post_events),
+        )
+        .route(
+            at("/v1/presence")
+                .get(presence::list_presence)
+                .post(presence::upsert_presence),
+        )
+        .route(
+            at("/v1/tickets")
+                .get(tickets::list_tickets)
+                .post(tickets::upsert_tickets),
+        )
+        .route(
+            at("/v1/tickets/{id}")
+                .get(tickets::get_ticket)
+                .delete(tickets::delete_ticket),
+        )
+        .route(
+            at("/v1/users")
+                .get(directory::list_users)
+                .post(directory::upsert_users),
+        )
+        .route(at("/v1/users/{id}").get(directory::get_user))
+        .route(
+            at("/v1/queues")
+                .get(directory::list_queues)
+                .post(directory::upsert_queues),
+        )
+        .route(at("/v1/queues/{id}").get(directory::get_queue))
+        .route(
+            at("/v1/contacts")
+                .get(directory::list_contacts)
+                .post(directory::upsert_contacts),
+        )
+        .route(at("/v1/contacts/{id}").get(directory::get_contact))
+        .route(
+            at("/v1/extensions")
+                .get(directory::list_extensions)
+                .post(directory::upsert_extensions),
+        )
+        .route(at("/v1/extensions/{id}").get(directory::get_extension))
+        .route(
+            at("/v1/tags")
+                .get(directory::list_tags)
+                .post(directory::upsert_tags),
+        )
+        .route(at("/v1/tags/{id}").get(directory::get_tag))
+        .route(
+            at("/v1/categories")
+                .get(directory::list_categories)
+                .post(directory::upsert_categories),
+        )
+        .route(at("/v1/categories/{id}").get(directory::get_category))
+        .route(
+            at("/v1/attributes")
+                .get(directory::list_attributes)
+                .post(directory::upsert_attributes),
+        )
+        .route(at("/v1/attributes/{id}").get(directory::get_attribute))
+        .route(
+            at("/v1/presence-statuses")
+                .get(directory::list_presence_statuses)
+                .post(directory::upsert_presence_statuses),
+        )
+        .route(at("/v1/presence-statuses/{id}").get(directory::get_presence_status))
+        .merge(klink::routes())
+        .merge(cinnox::routes())
+        .merge(sencloud::routes())
 }
 
 /// Serves the API on `listener` with the default [`serve::Limits`] until `shutdown`

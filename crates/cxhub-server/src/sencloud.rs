@@ -5,13 +5,12 @@
 //! `docs/dialects/sencloud.md`.
 
 use crate::json::{Json, Rendered};
-use axum::Router;
+use crate::route_table::{Routes, at};
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::any;
 use cxhub_dialects::sencloud::{
     self, CallLog, CallState, Comparison, Cursor, ListCallLogsResponse, PagingOut, SenDirection,
     SortField, TwirpError,
@@ -30,8 +29,9 @@ use crate::problem::ApiError;
 
 const SERVICE: &str = "shop.Sencloud";
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/v1/shop.Sencloud/{method}", any(handle))
+/// Sencloud's one route: every method name under the service, checked by `handle`.
+pub fn routes() -> Routes {
+    Routes::default().route(at("/v1/shop.Sencloud/{method}").any(handle))
 }
 
 /// The vendor's default message for `unauthenticated`.

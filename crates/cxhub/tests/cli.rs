@@ -262,32 +262,25 @@ fn kill_batch(n: usize) -> Value {
     Value::Array(events)
 }
 
-/// Every event the server acknowledged is there after it is killed mid-ingest
-/// (SIGKILL: no shutdown, no flush), and a batch it did not acknowledge is either
-/// wholly there or wholly absent.
-#[tokio::test]
-async fn acknowledged_events_survive_a_kill_during_ingest() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cxhub.db");
-    ok(&cxhub(&db, &["tenant", "create", "acme"]));
-    let token = ok(&cxhub(
-        &db,
-        &["token", "create", "--tenant", "acme", "--role", "admin"],
-    ))
-    .trim()
-    .to_owned();
-    let mut server = Server::start(&db);
-    let base = server.base.clone();
-    // Four clients post batches back to back until the server dies under them.
-    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+/// Four clients post batches until the server dies under them at a random moment
+/// (SIGKILL: no shutdown, no flush); answers the batches acknowledged.
+async fn post_until_killed(
+    db: &std::path::Path,
+    token: &str,
+    next: &std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    kill_after: usize,
+) -> Vec<usize> {
+    use std::sync::atomic::Ordering;
+    let mut server = Server::start(db);
+    let first = next.load(Ordering::SeqCst);
     let mut clients = Vec::new();
     for _ in 0..4 {
-        let (base, token, next) = (base.clone(), token.clone(), next.clone());
+        let (base, token, next) = (server.base.clone(), token.to_owned(), next.clone());
         clients.push(tokio::spawn(async move {
             let client = reqwest::Client::new();
             let mut acked = Vec::new();
             loop {
-                let n = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let n = next.fetch_add(1, Ordering::SeqCst);
                 let sent = client
                     .post(format!("{base}/v1/events"))
                     .bearer_auth(&token)
@@ -306,9 +299,8 @@ async fn acknowledged_events_survive_a_kill_during_ingest() {
             }
         }));
     }
-    // Let them get going, then kill the server while batches are in flight.
-    while next.load(std::sync::atomic::Ordering::SeqCst) < 24 {
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    while next.load(Ordering::SeqCst) < first + kill_after {
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
     }
     server.child.kill().unwrap();
     server.child.wait().unwrap();
@@ -316,36 +308,109 @@ async fn acknowledged_events_survive_a_kill_during_ingest() {
     for client in clients {
         acked.extend(client.await.unwrap());
     }
+    acked
+}
+
+/// Killed at random moments during concurrent ingest, ten times over: every batch the
+/// server acknowledged is there whole, one it did not is whole or absent, and posting
+/// every batch again stores nothing twice.
+#[tokio::test]
+async fn acknowledged_events_survive_kills_during_ingest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cxhub.db");
+    ok(&cxhub(&db, &["tenant", "create", "acme"]));
+    let token = ok(&cxhub(
+        &db,
+        &["token", "create", "--tenant", "acme", "--role", "admin"],
+    ))
+    .trim()
+    .to_owned();
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64
+        | 1;
+    let mut state = seed;
+    let mut random = move |below: u64| {
+        // xorshift64: enough to spread the kills; the seed is in every failure message.
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % below
+    };
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut acked = Vec::new();
+    for _ in 0..10 {
+        let kill_after = 2 + random(12) as usize;
+        acked.extend(post_until_killed(&db, &token, &next, kill_after).await);
+    }
     let sent = next.load(std::sync::atomic::Ordering::SeqCst);
     assert!(
-        acked.len() >= 16,
-        "only {} batches acknowledged",
+        acked.len() >= 10,
+        "seed {seed}: only {} batches acknowledged",
         acked.len()
     );
-    assert!(sent > acked.len(), "no batch was in flight at the kill");
+    assert!(
+        sent > acked.len(),
+        "seed {seed}: no batch was in flight at a kill"
+    );
 
     let server = Server::start(&db);
-    for n in 0..sent {
-        let mut stored = Vec::new();
+    let stored = async |n: usize| {
+        let mut counts = Vec::new();
         for call in [0, 49] {
-            let (status, events) = get(
-                &server.base,
-                &token,
-                &format!("/v1/events?call_id=k{n}-{call}"),
-            )
-            .await;
+            let path = format!("/v1/events?call_id=k{n}-{call}");
+            let (status, events) = get(&server.base, &token, &path).await;
             assert_eq!(status, 200, "{events}");
-            stored.push(events.as_array().unwrap().len());
+            counts.push(events.as_array().unwrap().len());
         }
+        counts
+    };
+    for n in 0..sent {
+        let counts = stored(n).await;
         match acked.contains(&n) {
-            true => assert_eq!(stored, [4, 4], "acknowledged batch {n} lost events"),
+            true => assert_eq!(
+                counts,
+                [4, 4],
+                "seed {seed}: acknowledged batch {n} lost events"
+            ),
             false => assert!(
-                stored == [0, 0] || stored == [4, 4],
-                "batch {n} was half stored: {stored:?}"
+                counts == [0, 0] || counts == [4, 4],
+                "seed {seed}: batch {n} was half stored: {counts:?}"
             ),
         }
     }
-    // And the records folded from the acknowledged events are there, once each.
+    // Every batch again, as a client retrying after the kills would: nothing doubles.
+    let client = reqwest::Client::new();
+    for n in 0..sent {
+        let response = client
+            .post(format!("{}/v1/events", server.base))
+            .bearer_auth(&token)
+            .json(&kill_batch(n))
+            .send()
+            .await
+            .unwrap();
+        let report: Value = response.json().await.unwrap();
+        assert_eq!(
+            report["accepted"].as_u64().unwrap() + report["duplicates"].as_u64().unwrap(),
+            200,
+            "{report}"
+        );
+        if acked.contains(&n) {
+            assert_eq!(
+                report["duplicates"], 200,
+                "seed {seed}: batch {n} was stored again"
+            );
+        }
+    }
+    for n in 0..sent {
+        assert_eq!(
+            stored(n).await,
+            [4, 4],
+            "seed {seed}: batch {n} after the re-post"
+        );
+    }
+    // And the calls folded from them are there, once each.
     let mut seen = HashSet::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -364,14 +429,7 @@ async fn acknowledged_events_survive_a_kill_during_ingest() {
             None => break,
         }
     }
-    for n in &acked {
-        for call in 0..50 {
-            assert!(
-                seen.contains(&format!("k{n}-{call}")),
-                "call k{n}-{call} lost"
-            );
-        }
-    }
+    assert_eq!(seen.len(), sent * 50, "seed {seed}: every call once");
 }
 
 /// SIGTERM while a client holds a request open: the server waits the grace period for it,

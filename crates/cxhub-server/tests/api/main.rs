@@ -8,6 +8,7 @@ mod events;
 mod helpers;
 mod klink;
 mod pagination;
+mod probe;
 mod records;
 mod sencloud;
 mod tickets;
