@@ -2,6 +2,10 @@
 
 use std::sync::LazyLock;
 
+mod errors;
+
+use errors::Errors;
+
 use crate::json::Rendered;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -44,7 +48,7 @@ use crate::routes::{directory, events, presence, records, tenant, tickets};
         events::EventsReport, events::EventResult, events::StoredEventBody,
         tenant::TenantBody, tenant::TenantPatch, tenant::TokenBody, tenant::NewToken,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &Errors),
 )]
 pub struct ApiDoc;
 
@@ -89,5 +93,48 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(again, served);
+    }
+
+    #[test]
+    fn every_error_an_operation_can_give_is_stated_as_a_problem() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let mut operations = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                operations += 1;
+                let responses = operation["responses"].as_object().unwrap();
+                let secured = operation["security"]
+                    .as_array()
+                    .is_some_and(|it| !it.is_empty());
+                let mut needed = Vec::new();
+                if secured {
+                    needed.extend(["401", "403"]);
+                }
+                if operation.get("requestBody").is_some() {
+                    needed.extend(["400", "408", "413", "415"]);
+                }
+                if path.contains('{') {
+                    needed.extend(["400", "404"]);
+                }
+                for status in needed {
+                    assert!(
+                        responses.contains_key(status),
+                        "{method} {path} lacks {status}"
+                    );
+                }
+                for (status, response) in responses {
+                    if status.starts_with('4') || status.starts_with('5') {
+                        let types: Vec<&String> =
+                            response["content"].as_object().unwrap().keys().collect();
+                        assert_eq!(
+                            types,
+                            ["application/problem+json"],
+                            "{method} {path} {status}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(operations > 40, "{operations} operations");
     }
 }
