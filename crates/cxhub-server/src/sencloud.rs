@@ -119,11 +119,7 @@ async fn handle(
     let Some(mut filter) = filter(&state, &scope, &request).await? else {
         return Ok(render(&request, &page, &[], &DirectoryNumbers::default()));
     };
-    filter.order_by = match page.field {
-        SortField::StartedAt => OrderBy::StartedAt,
-        SortField::CreatedAt => OrderBy::CreatedAt,
-        SortField::UpdatedAt => OrderBy::UpdatedAt,
-    };
+    filter.order_by = order_by(page.field);
     // A `prev` cursor goes back: it reads the other way from its row, then turns the
     // rows round. A `next` cursor goes on.
     let backwards = page.cursor.is_some_and(|it| it.backwards);
@@ -155,7 +151,6 @@ async fn handle(
         let extension = it.call.as_ref().and_then(|call| call.extension.as_deref());
         wanted.extend(
             extension
-                .filter(|it| !sencloud::ids::is_plain_int_id(it))
                 .and_then(|it| Key::parse(it).ok())
                 .map(|key| (EntryKind::Extension, key)),
         );
@@ -168,6 +163,15 @@ async fn handle(
     Ok(render(&request, &page, &rows, &numbers))
 }
 
+/// The store's order of a Sencloud sort field.
+fn order_by(field: SortField) -> OrderBy {
+    match field {
+        SortField::StartedAt => OrderBy::StartedAt,
+        SortField::CreatedAt => OrderBy::CreatedAt,
+        SortField::UpdatedAt => OrderBy::UpdatedAt,
+    }
+}
+
 /// The answer: the page's call logs and `paging`, whose `prev` and `next` are the
 /// cursors of the first row (going back) and the last (going on).
 fn render(
@@ -176,11 +180,7 @@ fn render(
     rows: &[Interaction],
     numbers: &DirectoryNumbers,
 ) -> Rendered {
-    let order = match page.field {
-        SortField::StartedAt => OrderBy::StartedAt,
-        SortField::CreatedAt => OrderBy::CreatedAt,
-        SortField::UpdatedAt => OrderBy::UpdatedAt,
-    };
+    let order = order_by(page.field);
     let cursor = |it: &Interaction, backwards: bool| {
         let position = Position::of(order, it);
         Cursor {

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use common::{Server, cxhub, get, ok};
+use common::{Server, cxhub, get, ok, tenant_with_token};
 
 #[tokio::test]
 async fn a_new_user_simulates_serves_and_queries() {
@@ -318,13 +318,7 @@ async fn post_until_killed(
 async fn acknowledged_events_survive_kills_during_ingest() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cxhub.db");
-    ok(&cxhub(&db, &["tenant", "create", "acme"]));
-    let token = ok(&cxhub(
-        &db,
-        &["token", "create", "--tenant", "acme", "--role", "admin"],
-    ))
-    .trim()
-    .to_owned();
+    let token = tenant_with_token(&db, "acme", "admin");
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -439,18 +433,14 @@ async fn shutdown_is_bounded_by_its_grace_period() {
     use tokio::io::AsyncWriteExt;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cxhub.db");
-    ok(&cxhub(&db, &["tenant", "create", "acme"]));
-    let token = ok(&cxhub(
-        &db,
-        &["token", "create", "--tenant", "acme", "--role", "write"],
-    ));
+    let token = tenant_with_token(&db, "acme", "write");
     let mut server = Server::start_with(&db, &["--shutdown-grace", "1"]);
     let address = server.base.trim_start_matches("http://").to_owned();
     let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
     let request = format!(
         "POST /v1/calls HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {}\r\n\
          content-type: application/json\r\ncontent-length: 1000\r\n\r\n[",
-        token.trim()
+        token
     );
     stream.write_all(request.as_bytes()).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
@@ -516,12 +506,8 @@ fn bad_arguments_are_refused_and_token_list_lines_up() {
 async fn every_request_is_logged_and_counted() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cxhub.db");
-    ok(&cxhub(&db, &["tenant", "create", "acme"]));
-    let token = ok(&cxhub(
-        &db,
-        &["token", "create", "--tenant", "acme", "--role", "write"],
-    ));
-    let token = token.trim();
+    let token = tenant_with_token(&db, "acme", "write");
+    let token = token.as_str();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cxhub"))
         .args(["serve", "--listen", "127.0.0.1:0"])
         .env("CXHUB_DB", &db)

@@ -26,6 +26,17 @@ pub fn ok(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
+/// Creates tenant `tenant` and a token of `role` for it; answers the token.
+pub fn tenant_with_token(db: &Path, tenant: &str, role: &str) -> String {
+    ok(&cxhub(db, &["tenant", "create", tenant]));
+    ok(&cxhub(
+        db,
+        &["token", "create", "--tenant", tenant, "--role", role],
+    ))
+    .trim()
+    .to_owned()
+}
+
 /// A running `cxhub serve` on a free port, stopped with SIGTERM when dropped.
 pub struct Server {
     pub child: Child,
