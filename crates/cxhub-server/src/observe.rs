@@ -105,6 +105,9 @@ fn latency_histogram() -> Histogram {
 }
 
 /// `GET /metrics`: every figure, in Prometheus's text format (version 0.0.4).
+#[utoipa::path(get, path = "/metrics", tag = "meta",
+    responses((status = 200, description = "every figure, in Prometheus's text format 0.0.4",
+        content_type = "text/plain; version=0.0.4; charset=utf-8", body = String)))]
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let mut response = state.metrics.render().into_response();
     response.headers_mut().insert(

@@ -25,7 +25,7 @@ use crate::routes::{directory, events, presence, records, tenant, tickets};
 #[openapi(
     info(title = "cxhub native API", description = "Contact-center records: calls with legs, omnichannel interactions, presence and tickets."),
     paths(
-        crate::healthz,
+        crate::healthz, crate::observe::metrics,
         records::list_calls, records::get_call, records::upsert_calls,
         records::list_interactions, records::get_interaction, records::interaction_messages, records::upsert_interactions,
         events::post_events, events::list_events,
