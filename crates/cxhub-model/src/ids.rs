@@ -40,10 +40,10 @@ impl fmt::Display for RecordId {
     }
 }
 
-/// The longest key or external id accepted, in bytes.
+/// The longest key or external id accepted, in characters.
 pub const MAX_KEY_LEN: usize = 200;
 
-/// A source-chosen identifier: 1 to 200 bytes of printable text without surrounding
+/// A source-chosen identifier: 1 to 200 characters of printable text without surrounding
 /// whitespace. Keys are compared exactly (case-sensitive).
 ///
 /// Held as a `SmolStr`: keys of up to 23 bytes (`u-7`, `q-sales`, an Asterisk uniqueid)
@@ -58,8 +58,8 @@ impl Key {
         if text.is_empty() {
             return Err("must not be empty".to_owned());
         }
-        if text.len() > MAX_KEY_LEN {
-            return Err(format!("must be at most {MAX_KEY_LEN} bytes"));
+        if text.len() > MAX_KEY_LEN && text.chars().count() > MAX_KEY_LEN {
+            return Err(format!("must be at most {MAX_KEY_LEN} characters"));
         }
         if text.trim() != text {
             return Err("must not start or end with whitespace".to_owned());

@@ -69,6 +69,14 @@ impl Instant {
     /// Parses RFC 3339 (`2026-11-20T09:00:00Z`, `2021-03-10T17:07:19+07:00`); sub-millisecond
     /// digits are truncated. An offset is required: a bare local time names no instant.
     pub fn parse_rfc3339(text: &str) -> Result<Instant, String> {
+        let millis = Instant::parse_rfc3339_saturating(text)?;
+        Instant::from_millis(millis).ok_or_else(|| format!("`{text}` is outside 1970..=9999"))
+    }
+
+    /// Like [`Instant::parse_rfc3339`], but gives milliseconds even before 1970 or after
+    /// 9999: a filter's bound there means the nearest instant cxhub holds
+    /// ([`Instant::clamped`]), since no record lies outside.
+    pub fn parse_rfc3339_saturating(text: &str) -> Result<i64, String> {
         let year_digits = text.bytes().take_while(u8::is_ascii_digit).count();
         if year_digits > 4 || text.starts_with(['+', '-']) {
             return Err(format!("`{text}` has a year outside 1970..=9999"));
@@ -85,8 +93,12 @@ impl Instant {
         }
         let ts = jiff::Timestamp::from_str(text)
             .map_err(|_| format!("`{text}` is not an RFC 3339 date-time with an offset"))?;
-        let millis = ts.as_millisecond();
-        Instant::from_millis(millis).ok_or_else(|| format!("`{text}` is outside 1970..=9999"))
+        Ok(ts.as_millisecond())
+    }
+
+    /// The instant nearest to `millis` that cxhub holds.
+    pub fn clamped(millis: i64) -> Instant {
+        Instant(millis.clamp(Instant::MIN.0, Instant::MAX.0))
     }
 
     /// RFC 3339 in UTC with exactly three fraction digits: `2026-03-30T08:30:05.123Z`.

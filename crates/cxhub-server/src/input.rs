@@ -19,6 +19,8 @@ mod strict;
 
 /// The most rows a list returns per page.
 pub const MAX_LIMIT: usize = 500;
+/// The longest free-text filter, in characters.
+pub const MAX_TEXT_CHARS: usize = 200;
 /// Rows per page when the client gives no `limit`.
 pub const DEFAULT_LIMIT: usize = 100;
 
@@ -137,10 +139,11 @@ impl Checker {
         }
     }
 
-    /// An RFC 3339 instant. A `+` offset sent unencoded in a query string arrives as a
+    /// An RFC 3339 instant; one before 1970 or after 9999 reads as the nearest instant
+    /// cxhub holds, as no record lies outside. A `+` offset sent unencoded in a query string arrives as a
     /// space (`09:00:00 07:00`); it is read as the `+` it was.
     pub fn instant(&mut self, field: &str, value: Option<&str>) -> Option<Instant> {
-        let value = present(value)?;
+        let value = self.present(field, value)?;
         let restored;
         let value = match value.len().checked_sub(6).and_then(|at| value.get(at..)) {
             Some(offset) if offset.starts_with(' ') && offset.as_bytes()[3] == b':' => {
@@ -149,26 +152,29 @@ impl Checker {
             }
             _ => value,
         };
-        match Instant::parse_rfc3339(value) {
-            Ok(at) => Some(at),
+        match Instant::parse_rfc3339_saturating(value) {
+            Ok(millis) => Some(Instant::clamped(millis)),
             Err(reason) => self.fail(field, reason),
         }
     }
 
     pub fn key(&mut self, field: &str, value: Option<&str>) -> Option<Key> {
-        let value = present(value)?;
+        let value = self.present(field, value)?;
         match Key::parse(value) {
             Ok(key) => Some(key),
             Err(reason) => self.fail(field, reason),
         }
     }
 
-    /// Free text: at most 200 bytes, no control characters (`%00`), valid UTF-8 (a
+    /// Free text: at most 200 characters, no control characters (`%00`), valid UTF-8 (a
     /// query's invalid bytes arrive as U+FFFD).
     pub fn text(&mut self, field: &str, value: Option<&str>) -> Option<String> {
-        let value = present(value)?;
-        if value.len() > 200 {
-            return self.fail(field, "must be at most 200 bytes");
+        let value = self.present(field, value)?;
+        if value.chars().count() > MAX_TEXT_CHARS {
+            return self.fail(
+                field,
+                format!("must be at most {MAX_TEXT_CHARS} characters"),
+            );
         }
         if value
             .chars()
@@ -183,7 +189,7 @@ impl Checker {
     }
 
     pub fn boolean(&mut self, field: &str, value: Option<&str>) -> bool {
-        match present(value) {
+        match self.present(field, value) {
             None | Some("false") => false,
             Some("true") => true,
             Some(other) => self
@@ -194,18 +200,20 @@ impl Checker {
 
     /// `limit`: 1 to [`MAX_LIMIT`], [`DEFAULT_LIMIT`] when absent.
     pub fn limit(&mut self, value: Option<&str>) -> usize {
-        let Some(value) = present(value) else {
+        let Some(value) = self.present("limit", value) else {
             return DEFAULT_LIMIT;
         };
+        let digits = value.bytes().all(|it| it.is_ascii_digit());
         match value.parse::<usize>() {
-            Ok(limit) if (1..=MAX_LIMIT).contains(&limit) => limit,
+            Ok(limit) if digits && (1..=MAX_LIMIT).contains(&limit) => limit,
             _ => self
                 .fail("limit", format!("must be an integer from 1 to {MAX_LIMIT}"))
                 .unwrap_or(DEFAULT_LIMIT),
         }
     }
 
-    /// A comma-separated list of closed-vocabulary values.
+    /// A comma-separated list of closed-vocabulary values; spaces around an item are
+    /// dropped.
     pub fn list<T>(
         &mut self,
         field: &str,
@@ -213,11 +221,11 @@ impl Checker {
         parse: impl Fn(&str) -> Option<T>,
         expected: &str,
     ) -> Vec<T> {
-        let Some(value) = present(value) else {
+        let Some(value) = self.present(field, value) else {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for item in value.split(',').map(str::trim) {
+        for item in value.split(',').map(|it| it.trim_matches(' ')) {
             match parse(item) {
                 Some(it) => out.push(it),
                 None => {
@@ -230,24 +238,21 @@ impl Checker {
         out
     }
 
-    /// `from` and `to`, with `to` after `from`.
+    /// `from` and `to`. A `to` not after `from` names an empty range, which lists nothing.
     pub fn range(
         &mut self,
         from: Option<&str>,
         to: Option<&str>,
     ) -> (Option<Instant>, Option<Instant>) {
-        let from = self.instant("from", from);
-        let to = self.instant("to", to);
-        if let (Some(from), Some(to)) = (from, to)
-            && to <= from
-        {
-            self.fail::<()>("to", "must be after from");
-        }
-        (from, to)
+        (self.instant("from", from), self.instant("to", to))
     }
-}
 
-/// An empty parameter (`?status=`) counts as absent.
-fn present(value: Option<&str>) -> Option<&str> {
-    value.filter(|it| !it.is_empty())
+    /// A parameter's value, if given. An empty one (`?status=`) is refused: it is more
+    /// often a client's empty variable than a wish for no filter.
+    pub fn present<'v>(&mut self, field: &str, value: Option<&'v str>) -> Option<&'v str> {
+        match value {
+            Some("") => self.fail(field, "must not be empty; leave the parameter out instead"),
+            other => other,
+        }
+    }
 }

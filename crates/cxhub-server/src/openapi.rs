@@ -2,9 +2,13 @@
 
 use std::sync::LazyLock;
 
+mod bodies;
 mod errors;
+mod params;
 
+use bodies::Bodies;
 use errors::Errors;
+use params::Params;
 
 use crate::json::Rendered;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -48,7 +52,7 @@ use crate::routes::{directory, events, presence, records, tenant, tickets};
         events::EventsReport, events::EventResult, events::StoredEventBody,
         tenant::TenantBody, tenant::TenantPatch, tenant::TokenBody, tenant::NewToken,
     )),
-    modifiers(&BearerAuth, &Errors),
+    modifiers(&BearerAuth, &Params, &Bodies, &Errors),
 )]
 pub struct ApiDoc;
 

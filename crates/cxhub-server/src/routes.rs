@@ -60,10 +60,7 @@ pub fn record_id(text: &str) -> Result<RecordId, ApiError> {
 
 /// The keyset position a `cursor` parameter names in `list`; none for the first page.
 pub fn position(list: &str, cursor_param: Option<&str>) -> Result<Option<Position>, ApiError> {
-    cursor_param
-        .filter(|it| !it.is_empty())
-        .map(|it| cursor::decode(list, it))
-        .transpose()
+    cursor_param.map(|it| cursor::decode(list, it)).transpose()
 }
 
 /// Answers a page of `list` in wire form, with the cursor of the next page.

@@ -51,9 +51,16 @@ pub struct CustomFieldBody {
     pub attribute_id: String,
     /// `text`, `number`, `boolean` or `date`; on input only needed to read a string as a date.
     #[serde(rename = "type")]
+    #[schema(value_type = Option<String>, pattern = "^(text|number|boolean|date)$")]
     pub kind: Option<String>,
-    #[schema(value_type = Object)]
+    #[schema(schema_with = field_value_schema)]
     pub value: serde_json::Value,
+}
+
+/// A custom field's value: a string, a number or a boolean.
+fn field_value_schema() -> utoipa::openapi::schema::Schema {
+    serde_json::from_value(serde_json::json!({"type": ["string", "number", "boolean"]}))
+        .expect("a valid schema")
 }
 
 impl TicketBody {

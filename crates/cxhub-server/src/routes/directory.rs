@@ -53,7 +53,6 @@ async fn list<E: Entry>(
     let after = q
         .cursor
         .as_deref()
-        .filter(|it| !it.is_empty())
         .map(|it| cursor::decode_key(E::LIST, it))
         .transpose()?;
     let page = state

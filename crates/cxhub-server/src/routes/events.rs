@@ -54,8 +54,9 @@ pub struct EventResult {
 
 /// Takes a batch of events.
 #[utoipa::path(post, path = "/v1/events", tag = "events",
-    request_body(content = Vec<Object>, description = "events as a JSON array, or one per line as application/x-ndjson",
-        content_type = "application/json"),
+    request_body(description = "Events as a JSON array, or one per line as NDJSON; at most 10,000. \
+        Each is checked on its own: one that is not an event is reported `rejected` in the answer.",
+        content((Vec<serde_json::Value> = "application/json"), (String = "application/x-ndjson"))),
     responses((status = 200, body = EventsReport), (status = 400, body = crate::problem::Problem),
         (status = 413, body = crate::problem::Problem), (status = 415, body = crate::problem::Problem)),
     security(("bearer" = [])))]

@@ -403,8 +403,7 @@ async fn arrays_are_not_objects_and_reasons_name_no_rust_types() {
 #[tokio::test]
 async fn forged_cursors_control_characters_and_offsets_keep_to_their_rules() {
     let app = spawn_app().await;
-    use base64::Engine;
-    let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("v1:calls:-1:-1");
+    let forged = "v1.calls.-1.-1";
     for path in [
         format!("/v1/calls?cursor={forged}"),
         "/v1/calls?number=%00%ff".to_owned(),
