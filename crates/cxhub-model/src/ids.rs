@@ -12,7 +12,9 @@ use std::fmt;
 
 use smol_str::SmolStr;
 
-/// The id cxhub gives a record: positive, unique within its kind across all tenants.
+/// The id cxhub gives a record: positive, unique within its kind and tenant. Each tenant's
+/// records of a kind are counted 1, 2, 3… in the order they were stored, so an id says
+/// nothing of other tenants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RecordId(i64);
 

@@ -28,7 +28,7 @@ string_enum! {
 /// A ticket.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ticket {
-    /// Assigned by the store.
+    /// Assigned by the store: the ticket's number.
     pub id: Option<RecordId>,
     /// Counts up per tenant from 1 with no gaps; assigned by the store at first insert.
     pub number: Option<i64>,

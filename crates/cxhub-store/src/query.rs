@@ -1,9 +1,9 @@
 //! Filters, keyset positions and pages.
 //!
-//! Lists are ordered newest first by a time column and then by id, and continue from a
-//! [`Position`]: the (time, id) of the last row of the previous page. A position needs no
-//! scan of what came before, so page 1000 costs what page 1 costs, and rows inserted
-//! behind the position never shift what the client sees next.
+//! Lists are ordered newest first by a time column and then by record id, and continue
+//! from a [`Position`]: the (time, id) of the last row of the previous page. A position
+//! needs no scan of what came before, so page 1000 costs what page 1 costs, and rows
+//! inserted behind the position never shift what the client sees next.
 
 use cxhub_model::call::{CallStatus, CallType};
 use cxhub_model::ids::Key;
@@ -11,7 +11,8 @@ use cxhub_model::interaction::{Channel, Direction, Interaction, InteractionStatu
 use cxhub_model::ticket::{Priority, TicketStatus};
 use cxhub_model::time::Instant;
 
-/// The (time, id) of the last row a client has seen.
+/// The (time, id) of the last row a client has seen. The id is the record's id (its
+/// number in its tenant), so within a tenant it follows the order records were stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
     pub at: i64,

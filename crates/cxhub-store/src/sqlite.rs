@@ -16,6 +16,8 @@ mod events;
 mod interactions;
 mod listing;
 mod numbers;
+#[cfg(test)]
+mod plans;
 mod presence;
 mod sql;
 mod tickets;
@@ -43,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sqlite/migrations/0004_generations.sql"),
     include_str!("sqlite/migrations/0005_directory_generation.sql"),
     include_str!("sqlite/migrations/0006_directory_numbers.sql"),
+    include_str!("sqlite/migrations/0007_record_numbers.sql"),
 ];
 
 /// How many read connections to keep. Two cores serve at most a few queries at once;
@@ -429,7 +432,16 @@ impl ReaderPool {
     }
 }
 
-/// The id and version stored under a record's idempotency key, if any.
+/// A stored record as a write sees it: the row it is in (for joins and updates, never
+/// shown), the id the store shows for it (its per-tenant number), and its version.
+#[derive(Debug, Clone, Copy)]
+struct StoredRecord {
+    row: i64,
+    id: cxhub_model::ids::RecordId,
+    version: i64,
+}
+
+/// The record stored under an idempotency key, if any.
 /// `table` is one of the record tables, which all carry `(tenant_pk, source, external_id)`.
 fn upsert_key(
     conn: &Connection,
@@ -437,20 +449,41 @@ fn upsert_key(
     tenant_pk: i64,
     source: &Key,
     external_id: &Key,
-) -> StoreResult<Option<(cxhub_model::ids::RecordId, i64)>> {
+) -> StoreResult<Option<StoredRecord>> {
     let sql = format!(
-        "select id, version from {table} where tenant_pk = ?1 and source = ?2 and external_id = ?3"
+        "select id, number, version from {table} where tenant_pk = ?1 and source = ?2 and external_id = ?3"
     );
     let found = conn
         .prepare_cached(&sql)?
         .query_row(
             params![tenant_pk, source.as_str(), external_id.as_str()],
-            |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)),
+            |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?, row.get(2)?)),
         )
         .optional()?;
     found
-        .map(|(id, version)| Ok((codec::record_id(id)?, version)))
+        .map(|(row, number, version)| {
+            Ok(StoredRecord {
+                row,
+                id: codec::record_id(number)?,
+                version,
+            })
+        })
         .transpose()
+}
+
+/// The row of the tenant's record whose id (its per-tenant number) is `id`, if any.
+/// `table` is one of the record tables.
+fn row_of(
+    conn: &Connection,
+    table: &'static str,
+    tenant_pk: i64,
+    id: cxhub_model::ids::RecordId,
+) -> StoreResult<Option<i64>> {
+    let sql = format!("select id from {table} where tenant_pk = ?1 and number = ?2");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![tenant_pk, id.get()], |row| row.get(0))
+        .optional()?)
 }
 
 #[cfg(test)]

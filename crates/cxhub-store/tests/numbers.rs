@@ -8,6 +8,8 @@ use cxhub_model::interaction::{Channel, Direction, Interaction, InteractionStatu
 use cxhub_model::time::{Instant, Zone};
 use cxhub_store::{DirectoryBatch, DirectoryKeys, NewTenant, Store, TenantScope};
 
+mod common;
+
 fn key(text: &str) -> Key {
     Key::parse(text).unwrap()
 }
@@ -151,17 +153,18 @@ async fn entries_are_numbered_once_per_tenant_and_kind_in_creation_order() {
     drop(store);
 
     // A database from before numbers: the migration numbers what is there, in key order.
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let path = dir.path().join("old.db");
+    let conn = common::schema_at(&path, 5);
     conn.execute_batch(
-        "drop table directory_number;
-         drop trigger user_numbered; drop trigger contact_numbered; drop trigger queue_numbered;
-         drop trigger tag_numbered; drop trigger category_numbered;
-         drop trigger attribute_numbered; drop trigger extension_numbered;
-         pragma user_version = 5;",
+        "insert into tenant (pk, id, name, timezone, created_at)
+         values (1, 'acme', 'acme', 'UTC', 0), (2, 'globex', 'globex', 'UTC', 0);
+         insert into user (tenant_pk, id) values (1, 'u-3'), (2, 'u-9'), (1, 'u-1'), (1, 'u-2');",
     )
     .unwrap();
     drop(conn);
     let store = Store::open(path.to_str().unwrap()).await.unwrap();
+    let acme = store.tenant(&key("acme")).await.unwrap().unwrap().0;
+    let globex = store.tenant(&key("globex")).await.unwrap().unwrap().0;
     assert_eq!(
         numbers(&store, &acme, EntryKind::User, &users).await,
         [Some(1), Some(2), Some(3), None]

@@ -97,7 +97,7 @@ async fn records_survive_a_reopen_and_migrations_run_once() {
         .unwrap();
     assert_eq!(
         (version, mode.as_str()),
-        (6, "wal"),
+        (7, "wal"),
         "every migration, once"
     );
 }

@@ -169,7 +169,8 @@ async fn another_tenants_records_are_404_and_never_listed() {
             "globex sees acme's {path}"
         );
     }
-    // The same source key in another tenant is another record.
+    // The same source key in another tenant is another record, which is that tenant's
+    // first: ids count each tenant's records, so it has the id acme's first call has.
     let (_, report) = app
         .post(
             &app.globex.write,
@@ -178,7 +179,11 @@ async fn another_tenants_records_are_404_and_never_listed() {
         )
         .await;
     assert_eq!(report["created"], 1);
-    assert_ne!(report["data"][0]["id"], call_id);
+    assert_eq!(report["data"][0]["id"], json!(call_id));
+    let (status, body) = app
+        .get(&app.globex.read, &format!("/v1/interactions/{chat_id}"))
+        .await;
+    assert_eq!(status, 404, "acme's second record is not globex's: {body}");
 }
 
 #[tokio::test]

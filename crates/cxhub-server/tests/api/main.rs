@@ -11,4 +11,5 @@ mod pagination;
 mod probe;
 mod records;
 mod sencloud;
+mod tenant_ids;
 mod tickets;

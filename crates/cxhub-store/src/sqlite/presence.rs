@@ -12,8 +12,8 @@ use super::{SqliteStore, directory, upsert_key};
 use crate::query::{Page, PageRequest, Position, PresenceFilter};
 use crate::{Outcome, StoreResult, Upserted};
 
-const COLUMNS: &str =
-    "id, source, external_id, version, user_id, previous_status, new_status, reason, at, ended_at";
+/// The first column is the record's number, the id the store shows.
+const COLUMNS: &str = "number, source, external_id, version, user_id, previous_status, new_status, reason, at, ended_at";
 
 impl SqliteStore {
     pub async fn upsert_presence(
@@ -115,37 +115,43 @@ fn upsert_one(
         &change.source,
         &change.external_id,
     )? {
-        Some((id, version)) if change.version == version => Ok(Upserted {
-            id,
+        Some(stored) if change.version == stored.version => Ok(Upserted {
+            id: stored.id,
             outcome: Outcome::Duplicate,
         }),
-        Some((id, version)) if change.version < version => Ok(Upserted {
-            id,
+        Some(stored) if change.version < stored.version => Ok(Upserted {
+            id: stored.id,
             outcome: Outcome::Stale,
         }),
-        Some((id, _)) => {
+        Some(stored) => {
             conn.prepare_cached(
                 "update presence_change set user_id = ?1, previous_status = ?2, new_status = ?3, reason = ?4,
                  at = ?5, version = ?6, ended_at = ?7 where id = ?8",
             )?
-            .execute(params_from_iter(args.iter().copied().chain([&id.get() as &dyn rusqlite::ToSql])))?;
+            .execute(params_from_iter(args.iter().copied().chain([&stored.row as &dyn rusqlite::ToSql])))?;
             Ok(Upserted {
-                id,
+                id: stored.id,
                 outcome: Outcome::Updated,
             })
         }
         None => {
-            conn.prepare_cached(
-                "insert into presence_change (user_id, previous_status, new_status, reason, at, version, ended_at,
-                 tenant_pk, source, external_id) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params_from_iter(args.iter().copied().chain([
-                &tenant_pk as &dyn rusqlite::ToSql,
-                &change.source.as_str(),
-                &change.external_id.as_str(),
-            ])))?;
+            // The tenant's next number; the insert trigger raises the counter.
+            let number: i64 = conn
+                .prepare_cached(
+                    "insert into presence_change (user_id, previous_status, new_status, reason, at, version, ended_at,
+                     tenant_pk, source, external_id, number) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+                     (select next_presence_number from tenant where pk = ?8)) returning number",
+                )?
+                .query_row(
+                    params_from_iter(args.iter().copied().chain([
+                        &tenant_pk as &dyn rusqlite::ToSql,
+                        &change.source.as_str(),
+                        &change.external_id.as_str(),
+                    ])),
+                    |row| row.get(0),
+                )?;
             Ok(Upserted {
-                id: codec::record_id(conn.last_insert_rowid())?,
+                id: codec::record_id(number)?,
                 outcome: Outcome::Created,
             })
         }
@@ -168,7 +174,7 @@ fn read_row(row: &rusqlite::Row<'_>) -> StoreResult<PresenceChange> {
     })
 }
 
-fn conditions(tenant_pk: i64, filter: &PresenceFilter) -> Where {
+pub(super) fn conditions(tenant_pk: i64, filter: &PresenceFilter) -> Where {
     let mut cond = Where::tenant(tenant_pk);
     if let Some(from) = filter.from {
         cond.and("at >= ?", [Value::Integer(from.as_millis())]);

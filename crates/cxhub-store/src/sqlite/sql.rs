@@ -52,9 +52,9 @@ impl Where {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
-    /// Runs `select` with these conditions, newest (or oldest) first by `time_column`, for one page,
-    /// reading each row with `read`. Fetches one row more than the limit to learn
-    /// whether more follow.
+    /// Runs `select` with these conditions, newest (or oldest) first by `time_column` and
+    /// then by record number (the id the store shows), for one page, reading each row with
+    /// `read`. Fetches one row more than the limit to learn whether more follow.
     pub(crate) fn page<T>(
         mut self,
         conn: &Connection,
@@ -63,6 +63,23 @@ impl Where {
         page: PageRequest,
         mut read: impl FnMut(&rusqlite::Row<'_>) -> StoreResult<T>,
     ) -> StoreResult<Vec<T>> {
+        let sql = self.page_query(select, time_column, page);
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(self.args))?;
+        let mut items = Vec::with_capacity(page.limit + 1);
+        while let Some(row) = rows.next()? {
+            items.push(read(row)?);
+        }
+        Ok(items)
+    }
+
+    /// The SQL of [`Where::page`]; adds the page's arguments to these conditions' own.
+    pub(crate) fn page_query(
+        &mut self,
+        select: &str,
+        time_column: &str,
+        page: PageRequest,
+    ) -> String {
         let (cmp, order) = match page.ascending {
             true => ((">=", ">"), "asc"),
             false => (("<=", "<"), "desc"),
@@ -71,7 +88,7 @@ impl Where {
             // The first term bounds the index range; the second breaks ties on equal instants.
             self.and(
                 &format!(
-                    "{time_column} {} ? and ({time_column} {} ? or id {} ?)",
+                    "{time_column} {} ? and ({time_column} {} ? or number {} ?)",
                     cmp.0, cmp.1, cmp.1
                 ),
                 [
@@ -81,21 +98,14 @@ impl Where {
                 ],
             );
         }
-        let sql = format!(
-            "{select}{} order by {time_column} {order}, id {order} limit ? offset ?",
-            self.sql
-        );
         self.args.push(Value::Integer(page.limit as i64 + 1));
         self.args.push(Value::Integer(
             i64::try_from(page.offset).unwrap_or(i64::MAX),
         ));
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(params_from_iter(self.args))?;
-        let mut items = Vec::with_capacity(page.limit + 1);
-        while let Some(row) = rows.next()? {
-            items.push(read(row)?);
-        }
-        Ok(items)
+        format!(
+            "{select}{} order by {time_column} {order}, number {order} limit ? offset ?",
+            self.sql
+        )
     }
 }
 

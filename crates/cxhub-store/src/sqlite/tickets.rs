@@ -15,6 +15,7 @@ use super::{SqliteStore, upsert_key};
 use crate::query::{Page, PageRequest, Position, TicketFilter};
 use crate::{Outcome, StoreError, StoreResult, TicketEdit, Upserted};
 
+/// The row's id (for joins, never shown), then its number: the ticket's id and number.
 const COLUMNS: &str = "id, number, source, external_id, version, title, description, ticket_type, channel, priority, \
                        status, contact_id, creator_id, assignee_id, reason_to_assign, created_at, updated_at, deleted_at";
 
@@ -59,7 +60,7 @@ impl SqliteStore {
 
     pub async fn ticket(&self, tenant_pk: i64, id: RecordId) -> StoreResult<Option<Ticket>> {
         self.read(move |conn| {
-            let sql = format!("select {COLUMNS} from ticket where tenant_pk = ?1 and id = ?2");
+            let sql = format!("select {COLUMNS} from ticket where tenant_pk = ?1 and number = ?2");
             let found = conn
                 .prepare_cached(&sql)?
                 .query_row(params![tenant_pk, id.get()], |row| Ok(read_row(row)))
@@ -82,16 +83,16 @@ impl SqliteStore {
         edit: TicketEdit,
     ) -> StoreResult<Ticket> {
         self.write(move |ctx| {
-            let sql = format!("select {COLUMNS} from ticket where tenant_pk = ?1 and id = ?2");
+            let sql = format!("select {COLUMNS} from ticket where tenant_pk = ?1 and number = ?2");
             let found = ctx
                 .conn()
                 .prepare_cached(&sql)?
                 .query_row(params![tenant_pk, id.get()], |row| Ok(read_row(row)))
                 .optional()?;
-            let Some(ticket) = found.transpose()? else {
+            let Some(stored) = found.transpose()? else {
                 return Err(StoreError::NotFound);
             };
-            let mut ticket = with_children(ctx.conn(), ticket)?;
+            let mut ticket = with_children(ctx.conn(), stored)?;
             let now = Instant::now();
             edit(&mut ticket).map_err(StoreError::Invalid)?;
             ticket.version += 1;
@@ -116,7 +117,7 @@ impl SqliteStore {
         self.write(move |ctx| {
             let changed = ctx.conn().execute(
                 "update ticket set deleted_at = coalesce(deleted_at, ?1), updated_at = max(updated_at, ?1)
-                 where tenant_pk = ?2 and id = ?3",
+                 where tenant_pk = ?2 and number = ?3",
                 params![at.as_millis(), tenant_pk, id.get()],
             )?;
             match changed {
@@ -173,28 +174,24 @@ fn upsert_one(
         ),
         codec::at(ticket.deleted_at),
     ];
-    let id = match upsert_key(
+    match upsert_key(
         conn,
         "ticket",
         tenant_pk,
         &ticket.source,
         &ticket.external_id,
     )? {
-        Some((id, version)) if ticket.version == version => {
-            return Ok(Upserted {
-                id,
-                outcome: Outcome::Duplicate,
-            });
-        }
-        Some((id, version)) if ticket.version < version => {
-            return Ok(Upserted {
-                id,
-                outcome: Outcome::Stale,
-            });
-        }
-        Some((id, _)) => {
+        Some(stored) if ticket.version == stored.version => Ok(Upserted {
+            id: stored.id,
+            outcome: Outcome::Duplicate,
+        }),
+        Some(stored) if ticket.version < stored.version => Ok(Upserted {
+            id: stored.id,
+            outcome: Outcome::Stale,
+        }),
+        Some(stored) => {
             let mut args = args;
-            args.push(Value::Integer(id.get()));
+            args.push(Value::Integer(stored.row));
             conn.prepare_cached(
                 "update ticket set version = ?1, title = ?2, description = ?3, ticket_type = ?4, channel = ?5,
                  priority = ?6, status = ?7, contact_id = ?8, creator_id = ?9, assignee_id = ?10,
@@ -203,48 +200,40 @@ fn upsert_one(
             .execute(params_from_iter(args))?;
             for table in ["ticket_tag", "ticket_category", "ticket_field"] {
                 conn.prepare_cached(&format!("delete from {table} where ticket_id = ?1"))?
-                    .execute([id.get()])?;
+                    .execute([stored.row])?;
             }
-            insert_children(conn, id, ticket)?;
-            return Ok(Upserted {
-                id,
+            insert_children(conn, stored.row, ticket)?;
+            Ok(Upserted {
+                id: stored.id,
                 outcome: Outcome::Updated,
-            });
+            })
         }
         None => {
-            let number = take_ticket_number(conn, tenant_pk)?;
             let mut args = args;
             args.extend([
                 Value::Integer(tenant_pk),
-                Value::Integer(number),
                 Value::Text(ticket.source.as_str().to_owned()),
                 Value::Text(ticket.external_id.as_str().to_owned()),
             ]);
-            conn.prepare_cached(
-                "insert into ticket (version, title, description, ticket_type, channel, priority, status, contact_id,
-                 creator_id, assignee_id, reason_to_assign, created_at, updated_at, deleted_at, tenant_pk, number,
-                 source, external_id) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, ?18)",
-            )?
-            .execute(params_from_iter(args))?;
-            codec::record_id(conn.last_insert_rowid())?
+            // The tenant's next number, read in this transaction: creates queue on the
+            // writer, and a rolled-back create gives its number back, so numbers never
+            // repeat and never skip. The insert trigger raises the counter.
+            let (row, number): (i64, i64) = conn
+                .prepare_cached(
+                    "insert into ticket (version, title, description, ticket_type, channel, priority, status,
+                     contact_id, creator_id, assignee_id, reason_to_assign, created_at, updated_at, deleted_at,
+                     tenant_pk, source, external_id, number) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                     ?12, ?13, ?14, ?15, ?16, ?17, (select next_ticket_number from tenant where pk = ?15))
+                     returning id, number",
+                )?
+                .query_row(params_from_iter(args), |row| Ok((row.get(0)?, row.get(1)?)))?;
+            insert_children(conn, row, ticket)?;
+            Ok(Upserted {
+                id: codec::record_id(number)?,
+                outcome: Outcome::Created,
+            })
         }
-    };
-    insert_children(conn, id, ticket)?;
-    Ok(Upserted {
-        id,
-        outcome: Outcome::Created,
-    })
-}
-
-/// Takes the tenant's next ticket number. The counter row is updated in the creating
-/// transaction: concurrent creates queue on it, and a rolled-back create gives its number
-/// back, so numbers never repeat and never skip.
-fn take_ticket_number(conn: &Connection, tenant_pk: i64) -> StoreResult<i64> {
-    let number = conn
-        .prepare_cached("update tenant set next_ticket_number = next_ticket_number + 1 where pk = ?1 returning next_ticket_number - 1")?
-        .query_row([tenant_pk], |row| row.get(0))?;
-    Ok(number)
+    }
 }
 
 /// Each value must have the type of its attribute; an unknown attribute is created from
@@ -282,17 +271,18 @@ fn check_fields(conn: &Connection, tenant_pk: i64, fields: &[CustomField]) -> St
     Ok(())
 }
 
-fn insert_children(conn: &Connection, id: RecordId, ticket: &Ticket) -> StoreResult<()> {
+/// Inserts the tags, categories and fields of the ticket in `row`.
+fn insert_children(conn: &Connection, row: i64, ticket: &Ticket) -> StoreResult<()> {
     let mut stmt =
         conn.prepare_cached("insert into ticket_tag (ticket_id, seq, tag_id) values (?1, ?2, ?3)")?;
     for (seq, tag) in ticket.tags.iter().enumerate() {
-        stmt.execute(params![id.get(), seq as i64, tag.as_str()])?;
+        stmt.execute(params![row, seq as i64, tag.as_str()])?;
     }
     let mut stmt = conn.prepare_cached(
         "insert into ticket_category (ticket_id, seq, category_id) values (?1, ?2, ?3)",
     )?;
     for (seq, category) in ticket.categories.iter().enumerate() {
-        stmt.execute(params![id.get(), seq as i64, category.as_str()])?;
+        stmt.execute(params![row, seq as i64, category.as_str()])?;
     }
     let mut stmt = conn.prepare_cached(
         "insert into ticket_field (ticket_id, attribute_id, text_value, number_value, boolean_value, date_value)
@@ -308,7 +298,7 @@ fn insert_children(conn: &Connection, id: RecordId, ticket: &Ticket) -> StoreRes
             FieldValue::Date(date) => (None, None, None, Some(date.to_string())),
         };
         stmt.execute(params![
-            id.get(),
+            row,
             field.attribute_id.as_str(),
             text,
             number,
@@ -319,11 +309,14 @@ fn insert_children(conn: &Connection, id: RecordId, ticket: &Ticket) -> StoreRes
     Ok(())
 }
 
-fn read_row(row: &rusqlite::Row<'_>) -> StoreResult<Ticket> {
+/// Reads [`COLUMNS`]: the row's id, and the ticket without its children.
+fn read_row(row: &rusqlite::Row<'_>) -> StoreResult<(i64, Ticket)> {
     let mut cols = Cols::new(row);
-    Ok(Ticket {
-        id: Some(codec::record_id(cols.get()?)?),
-        number: cols.int()?,
+    let row: i64 = cols.get()?;
+    let number: i64 = cols.get()?;
+    let ticket = Ticket {
+        id: Some(codec::record_id(number)?),
+        number: Some(number),
         source: cols.required_key()?,
         external_id: cols.required_key()?,
         version: cols.get()?,
@@ -343,11 +336,12 @@ fn read_row(row: &rusqlite::Row<'_>) -> StoreResult<Ticket> {
         tags: Vec::new(),
         categories: Vec::new(),
         custom_fields: Vec::new(),
-    })
+    };
+    Ok((row, ticket))
 }
 
-fn with_children(conn: &Connection, mut ticket: Ticket) -> StoreResult<Ticket> {
-    let id = ticket.id.map_or(0, RecordId::get);
+/// The ticket read from `row`, with its tags, categories and fields.
+fn with_children(conn: &Connection, (id, mut ticket): (i64, Ticket)) -> StoreResult<Ticket> {
     ticket.tags = keys(
         conn,
         "select tag_id from ticket_tag where ticket_id = ?1 order by seq",
@@ -400,7 +394,7 @@ fn keys(conn: &Connection, sql: &str, id: i64) -> StoreResult<Vec<Key>> {
     Ok(out)
 }
 
-fn conditions(tenant_pk: i64, filter: &TicketFilter) -> Where {
+pub(super) fn conditions(tenant_pk: i64, filter: &TicketFilter) -> Where {
     let mut cond = Where::tenant(tenant_pk);
     if let Some(from) = filter.from {
         cond.and("created_at >= ?", [Value::Integer(from.as_millis())]);
@@ -433,7 +427,7 @@ fn list(
     let select = format!("select {COLUMNS} from ticket");
     let mut items =
         conditions(tenant_pk, filter).page(conn, &select, "created_at", page, read_row)?;
-    let next = page_end(&mut items, page.limit, |it| Position {
+    let next = page_end(&mut items, page.limit, |(_, it)| Position {
         at: it.created_at.as_millis(),
         id: it.id.map_or(0, RecordId::get),
     });
