@@ -14,4 +14,5 @@ pub mod cursor;
 pub mod klink;
 pub mod sencloud;
 pub mod shape;
+pub mod strict;
 pub mod text;

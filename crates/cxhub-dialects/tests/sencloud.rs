@@ -169,3 +169,21 @@ fn a_call_log_round_trips_every_mapped_field() {
     expected.id = None;
     assert_eq!(back, expected);
 }
+
+#[test]
+fn arrays_are_not_read_where_objects_are_expected() {
+    for body in [
+        r#"{"duration": [null, null]}"#,
+        r#"{"filter": {"duration": [3, 5]}}"#,
+        r#"{"filter": ["+17025550123"]}"#,
+        r#"{"filter": []}"#,
+        r#"{"paging": [10]}"#,
+    ] {
+        assert!(
+            cxhub_dialects::sencloud::decode(body.as_bytes()).is_err(),
+            "{body}"
+        );
+    }
+    let fine = r#"{"duration": {"comparison": "equal_to", "value": 3}}"#;
+    assert!(cxhub_dialects::sencloud::decode(fine.as_bytes()).is_ok());
+}

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 
 use crate::problem::ApiError;
 
-mod strict;
+use cxhub_dialects::strict;
 
 /// The most rows a list returns per page.
 pub const MAX_LIMIT: usize = 500;

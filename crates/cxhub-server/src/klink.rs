@@ -236,10 +236,9 @@ async fn presence_log(
             }));
         }
     };
-    let (from, to) = match query.contains_key("selectedDate") {
-        true => range(&query, &client_zone(&scope, &headers)?)?,
-        false => (None, None),
-    };
+    // The header is checked whether or not a range is asked for, as on cx-logs.
+    let zone = client_zone(&scope, &headers)?;
+    let (from, to) = range(&query, &zone)?;
     let filter = PresenceFilter {
         from,
         to,

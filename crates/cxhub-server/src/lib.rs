@@ -82,6 +82,7 @@ pub fn routes() -> route_table::Routes {
         .route(at("/healthz").get(healthz))
         .route(at("/metrics").get(observe::metrics))
         .route(at("/openapi.json").get(openapi::document))
+        .route(at("/openapi/{name}").get(openapi::vendor_document))
         .route(
             at("/v1/tenant")
                 .get(tenant::get_tenant)

@@ -78,6 +78,29 @@ pub async fn document() -> Rendered {
     DOCUMENT.clone()
 }
 
+/// The vendor dialects' documents, written by hand from their seeds and checked against
+/// the server by schemathesis in CI (`.ci/schemathesis`): `/openapi/{dialect}.json`.
+const VENDOR_DOCUMENTS: [(&str, &str); 3] = [
+    ("klink.json", include_str!("../openapi/klink.json")),
+    ("cinnox.json", include_str!("../openapi/cinnox.json")),
+    ("sencloud.json", include_str!("../openapi/sencloud.json")),
+];
+
+/// `GET /openapi/{name}`: one vendor dialect's document.
+pub async fn vendor_document(
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match VENDOR_DOCUMENTS.iter().find(|(it, _)| *it == name) {
+        Some((_, text)) => (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            *text,
+        )
+            .into_response(),
+        None => crate::problem::ApiError::NotFound(format!("no document {name}")).into_response(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use axum::body::to_bytes;
@@ -97,6 +120,15 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(again, served);
+    }
+
+    #[test]
+    fn the_vendor_documents_are_openapi_3_1() {
+        for (name, text) in VENDOR_DOCUMENTS {
+            let doc: serde_json::Value = serde_json::from_str(text).expect(name);
+            assert_eq!(doc["openapi"], "3.1.0", "{name}");
+            assert!(!doc["paths"].as_object().unwrap().is_empty(), "{name}");
+        }
     }
 
     #[test]

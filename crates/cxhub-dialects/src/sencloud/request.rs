@@ -31,12 +31,27 @@ struct RawFilter {
     date_to: Option<String>,
     department_id: Option<Value>,
     direction: Option<Value>,
+    #[serde(deserialize_with = "object_only")]
     duration: Option<RawDuration>,
     extension_ids: Option<Vec<Value>>,
     external_id: Option<String>,
     external_session_id: Option<String>,
     hotline_ids: Option<Vec<Value>>,
     user_id: Option<Value>,
+}
+
+/// Reads `duration` from a JSON object only. At the top level it is read through the
+/// flattened filter, which serde buffers past [`crate::strict::Strict`]; there an array
+/// would be taken as the struct's fields in order.
+fn object_only<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<RawDuration>, D::Error> {
+    match Option::<serde_json::Map<String, Value>>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(map) => RawDuration::deserialize(Value::Object(map))
+            .map(Some)
+            .map_err(serde::de::Error::custom),
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -159,8 +174,12 @@ fn enum_of(kind: &str, value: &Option<Value>, names: &[(&str, i64)]) -> Result<i
 pub fn decode(body: &[u8]) -> Result<Request, TwirpError> {
     let raw: RawRequest = match body.iter().all(u8::is_ascii_whitespace) {
         true => RawRequest::default(),
+        // Structs from JSON objects only, as Go's decoder reads them (`crate::strict`).
         false => {
-            serde_json::from_slice(body).map_err(|err| TwirpError::malformed(err.to_string()))?
+            let mut deserializer = serde_json::Deserializer::from_slice(body);
+            RawRequest::deserialize(crate::strict::Strict(&mut deserializer))
+                .and_then(|raw| deserializer.end().map(|()| raw))
+                .map_err(|err| TwirpError::malformed(err.to_string()))?
         }
     };
     let filter = merge(raw.filter.unwrap_or_default(), raw.top);

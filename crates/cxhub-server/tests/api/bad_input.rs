@@ -13,10 +13,9 @@ async fn bad_query_parameters_are_named() {
         ("/v1/calls?limit=ten", &["limit"]),
         ("/v1/calls?from=yesterday", &["from"]),
         ("/v1/calls?from=2026-11-20T09:00:00", &["from"]),
-        (
-            "/v1/calls?from=2026-11-21T00:00:00Z&to=2026-11-20T00:00:00Z",
-            &["to"],
-        ),
+        ("/v1/calls?status=", &["status"]),
+        ("/v1/calls?limit=+5", &["limit"]),
+        ("/v1/calls?cursor=", &["cursor"]),
         ("/v1/calls?status=lost", &["status"]),
         ("/v1/calls?status=open", &["status"]),
         (
@@ -34,6 +33,16 @@ async fn bad_query_parameters_are_named() {
         ("/v1/users?limit=-1", &["limit"]),
         ("/v1/calls/abc", &["id"]),
     ];
+    // A `to` not after `from` is an empty range, and a bound past cxhub's years reads as
+    // the nearest instant it holds: neither is an error.
+    for path in [
+        "/v1/calls?from=2026-11-21T00:00:00Z&to=2026-11-20T00:00:00Z",
+        "/v1/calls?from=0001-01-01T00:00:00Z&to=1969-12-31T23:00:00-05:00",
+    ] {
+        let (status, body) = app.get(&app.acme.read, path).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        assert_eq!(body["data"], serde_json::json!([]), "{path}");
+    }
     for (path, expected) in cases {
         let (status, body) = app.get(&app.acme.read, path).await;
         assert_eq!(status, 400, "{path}: {body}");
