@@ -123,6 +123,40 @@ mod tests {
     }
 
     #[test]
+    fn parameters_are_typed_and_bounded_as_the_server_reads_them() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let param = |path: &str, name: &str| {
+            let params = doc["paths"][path]["get"]["parameters"].as_array().unwrap();
+            params.iter().find(|it| it["name"] == name).cloned()
+        };
+        assert_eq!(param("/v1/calls", "channel"), None, "the server refuses it");
+        assert!(param("/v1/interactions", "channel").is_some());
+        let limit = param("/v1/calls", "limit").unwrap();
+        assert_eq!(limit["schema"]["type"], "integer");
+        assert_eq!(limit["schema"]["maximum"], 500);
+        assert_eq!(
+            param("/v1/tickets", "from").unwrap()["schema"]["format"],
+            "date-time"
+        );
+        assert_eq!(
+            param("/v1/calls/{id}", "id").unwrap()["schema"]["minimum"],
+            1
+        );
+        let cursor = param("/v1/calls", "cursor").unwrap();
+        assert!(
+            cursor["schema"]["pattern"]
+                .as_str()
+                .unwrap()
+                .contains("calls")
+        );
+        let value = &doc["components"]["schemas"]["CustomFieldBody"]["properties"]["value"];
+        assert_eq!(
+            value["type"],
+            serde_json::json!(["string", "number", "boolean"])
+        );
+    }
+
+    #[test]
     fn the_vendor_documents_are_openapi_3_1() {
         for (name, text) in VENDOR_DOCUMENTS {
             let doc: serde_json::Value = serde_json::from_str(text).expect(name);

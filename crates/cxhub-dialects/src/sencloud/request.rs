@@ -182,7 +182,17 @@ pub fn decode(body: &[u8]) -> Result<Request, TwirpError> {
                 .map_err(|err| TwirpError::malformed(err.to_string()))?
         }
     };
-    let filter = merge(raw.filter.unwrap_or_default(), raw.top);
+    // A top-level field the filter's overrides is still read, so a bad value is refused
+    // wherever it stands.
+    read(raw.top.clone(), RawPaging::default())?;
+    read(
+        merge(raw.filter.unwrap_or_default(), raw.top),
+        raw.paging.unwrap_or_default(),
+    )
+}
+
+/// Reads one filter's fields into a request.
+fn read(filter: RawFilter, paging: RawPaging) -> Result<Request, TwirpError> {
     let name = |value: &Option<Value>| -> Result<Option<String>, ()> {
         match value {
             None | Some(Value::Null) => Ok(None),
@@ -266,7 +276,7 @@ pub fn decode(body: &[u8]) -> Result<Request, TwirpError> {
         external_session_id: filter.external_session_id.filter(|it| !it.is_empty()),
         hotline_ids: ids("hotline_ids", &filter.hotline_ids)?,
         user_id: id("user_id", &filter.user_id)?,
-        paging: raw.paging.unwrap_or_default(),
+        paging,
     })
 }
 
@@ -475,6 +485,16 @@ mod tests {
             (&["101".to_owned()][..], SenDirection::In)
         );
         assert_eq!(request.call_state, CallState::Unknown);
+    }
+
+    #[test]
+    fn a_bad_top_level_field_is_refused_where_the_filter_overrides_it() {
+        let body = br#"{"filter": {"call_state": "answered"}, "call_state": "nope"}"#;
+        assert!(decode(body).unwrap_err().meta["cause"].contains("CallState"));
+        let body = br#"{"filter": {"date_from": ""}, "date_from": "yesterday"}"#;
+        assert!(decode(body).unwrap_err().meta["cause"].contains("date_from"));
+        let body = br#"{"filter": {"call_state": "answered"}, "call_state": ""}"#;
+        assert_eq!(decode(body).unwrap().call_state, CallState::Answered);
     }
 
     #[test]
