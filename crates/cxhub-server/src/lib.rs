@@ -13,7 +13,6 @@
 //! - [`problem`]: errors as `application/problem+json`.
 //! - [`cursor`]: opaque keyset cursors.
 //! - [`openapi`]: the OpenAPI document, generated from the handlers and wire types.
-//! - [`projector`]: the folds of `cxhub-ingest`, as the store's projector of events.
 
 pub mod auth;
 pub mod cinnox;
@@ -27,7 +26,6 @@ pub mod klink;
 pub mod observe;
 pub mod openapi;
 pub mod problem;
-pub mod projector;
 pub mod route_table;
 pub mod routes;
 pub mod sencloud;
@@ -38,6 +36,7 @@ use std::future::Future;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use cxhub_store::Store;
+use cxhub_store::pipeline::{Pipeline, SWEEP_EVERY_SECS};
 use route_table::at;
 use tokio::net::TcpListener;
 
@@ -51,13 +50,20 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// The event pipeline over the same store.
+    pub events: Pipeline,
     pub metrics: std::sync::Arc<observe::Metrics>,
 }
 
 impl AppState {
     pub fn new(store: Store) -> AppState {
         let metrics = std::sync::Arc::new(observe::Metrics::new(&store));
-        AppState { store, metrics }
+        let events = Pipeline::new(store.clone());
+        AppState {
+            store,
+            events,
+            metrics,
+        }
     }
 }
 
@@ -197,7 +203,7 @@ pub async fn serve_with(
     limits: serve::Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let sweeper = tokio::spawn(sweep(state.store.clone()));
+    let sweeper = tokio::spawn(sweep(state.events.clone()));
     let served = serve::serve_with(listener, router(state), limits, shutdown).await;
     sweeper.abort();
     served
@@ -205,14 +211,13 @@ pub async fn serve_with(
 
 /// Applies the clock-based rules of the folds (a call's timeout, a conversation's
 /// overdue target) to records no new event has touched.
-async fn sweep(store: Store) {
-    let mut every =
-        tokio::time::interval(std::time::Duration::from_secs(projector::SWEEP_EVERY_SECS));
+async fn sweep(events: Pipeline) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(SWEEP_EVERY_SECS));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;
         let now = cxhub_model::time::Instant::now();
-        match store.refold_due(now, projector::shared()).await {
+        match events.sweep(now).await {
             Ok(0) => {}
             Ok(changed) => tracing::info!(changed, "records refolded by the clock"),
             Err(err) => tracing::warn!(error = %err, "the refold sweep failed"),

@@ -6,31 +6,31 @@
 //!
 //! Layout:
 //! - [`events`]: raw events and the [`events::Projector`] that folds them into records.
+//! - [`pipeline`]: the event pipeline every caller uses: read, store once, fold.
 //! - [`query`]: filters, keyset positions and pages that listing methods take and give.
 //! - [`tokens`]: API tokens: generation, hashing, roles.
 //! - [`sqlite`]: the embedded default backend.
 
 pub mod events;
+pub mod pipeline;
 pub mod query;
 pub mod sqlite;
+mod store;
 pub mod tokens;
+
+pub use store::Store;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use cxhub_model::directory::{
-    Attribute, Category, Contact, Extension, PresenceStatus, Queue, Tag, Tenant, User,
+    Attribute, Category, Contact, Extension, PresenceStatus, Queue, Tag, User,
 };
 pub use cxhub_model::directory::{DirectoryNumbers, EntryKind};
 use cxhub_model::error::FieldError;
 use cxhub_model::ids::{Key, RecordId};
-use cxhub_model::interaction::{Interaction, Message};
-use cxhub_model::presence::PresenceChange;
 use cxhub_model::ticket::Ticket;
-use cxhub_model::time::{Instant, Zone};
-
-use crate::query::{InteractionFilter, Page, PageRequest, PresenceFilter, TicketFilter};
-use crate::tokens::{Grant, Role, TokenInfo};
+use cxhub_model::time::Zone;
 
 /// What can go wrong in the store, in terms callers act on.
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +84,18 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// What an upsert does with a record of version `incoming`, given the version of the
+    /// record stored under its key, if any: the highest version wins, an equal one is a
+    /// duplicate, a lower one is stale. Every backend decides by this rule.
+    pub fn of(incoming: i64, stored: Option<i64>) -> Outcome {
+        match stored {
+            None => Outcome::Created,
+            Some(stored) if incoming == stored => Outcome::Duplicate,
+            Some(stored) if incoming < stored => Outcome::Stale,
+            Some(_) => Outcome::Updated,
+        }
+    }
+
     /// Whether the record was written.
     pub fn changed(self) -> bool {
         matches!(self, Outcome::Created | Outcome::Updated)
@@ -112,382 +124,6 @@ pub struct NewTenant {
     pub id: Key,
     pub name: String,
     pub timezone: Zone,
-}
-
-/// The store, over one of its backends. Chosen once at start-up by [`Store::open`].
-///
-/// An enum rather than a trait object: the set of backends is closed, dispatch is a
-/// `match` with no boxing of futures, and each backend keeps its own concrete types.
-#[derive(Clone)]
-pub enum Store {
-    Sqlite(sqlite::SqliteStore),
-}
-
-impl Store {
-    /// Opens the database a URL names, creating and migrating it as needed.
-    ///
-    /// A plain path or `sqlite://PATH` opens SQLite; `postgres://` is reserved for the
-    /// PostgreSQL backend.
-    pub async fn open(url: &str) -> StoreResult<Store> {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Err(StoreError::UnsupportedUrl(
-                "postgres support is not built yet".to_owned(),
-            ));
-        }
-        let path = url.strip_prefix("sqlite://").unwrap_or(url);
-        let store = sqlite::SqliteStore::open(std::path::Path::new(path)).await?;
-        Ok(Store::Sqlite(store))
-    }
-
-    pub async fn create_tenant(&self, tenant: NewTenant) -> StoreResult<Tenant> {
-        match self {
-            Store::Sqlite(store) => store.create_tenant(tenant).await,
-        }
-    }
-
-    pub async fn tenant(&self, id: &Key) -> StoreResult<Option<(TenantScope, Tenant)>> {
-        match self {
-            Store::Sqlite(store) => store.tenant(id.clone()).await,
-        }
-    }
-
-    pub async fn update_tenant(
-        &self,
-        scope: &TenantScope,
-        name: Option<String>,
-        zone: Option<Zone>,
-    ) -> StoreResult<Tenant> {
-        match self {
-            Store::Sqlite(store) => store.update_tenant(scope.clone(), name, zone).await,
-        }
-    }
-
-    /// Stores a new token for a tenant and returns it; only its hash is kept.
-    pub async fn create_token(
-        &self,
-        tenant: &Key,
-        role: Role,
-        label: Option<String>,
-    ) -> StoreResult<(TokenInfo, String)> {
-        match self {
-            Store::Sqlite(store) => store.create_token(tenant.clone(), role, label).await,
-        }
-    }
-
-    pub async fn list_tokens(&self, tenant: Option<&Key>) -> StoreResult<Vec<TokenInfo>> {
-        match self {
-            Store::Sqlite(store) => store.list_tokens(tenant.cloned()).await,
-        }
-    }
-
-    /// Revokes a token by its public id; within `tenant` when given.
-    pub async fn revoke_token(&self, id: &str, tenant: Option<&Key>) -> StoreResult<()> {
-        match self {
-            Store::Sqlite(store) => store.revoke_token(id.to_owned(), tenant.cloned()).await,
-        }
-    }
-
-    /// The tenant and role of a presented token, if it is known and not revoked.
-    pub async fn authenticate(&self, token: &str) -> StoreResult<Option<Grant>> {
-        match self {
-            Store::Sqlite(store) => store.authenticate(tokens::hash(token)).await,
-        }
-    }
-
-    pub async fn upsert_interactions(
-        &self,
-        scope: &TenantScope,
-        batch: Vec<Interaction>,
-    ) -> StoreResult<Vec<Upserted>> {
-        match self {
-            Store::Sqlite(store) => store.upsert_interactions(scope.pk, batch).await,
-        }
-    }
-
-    pub async fn list_interactions(
-        &self,
-        scope: &TenantScope,
-        filter: InteractionFilter,
-        page: PageRequest,
-    ) -> StoreResult<Page<Interaction>> {
-        match self {
-            Store::Sqlite(store) => store.list_interactions(scope.pk, filter, page).await,
-        }
-    }
-
-    pub async fn count_interactions(
-        &self,
-        scope: &TenantScope,
-        filter: InteractionFilter,
-    ) -> StoreResult<u64> {
-        match self {
-            Store::Sqlite(store) => store.count_interactions(scope.pk, filter).await,
-        }
-    }
-
-    /// A page and the count of all that match, from one snapshot (for a dialect that
-    /// prints a total with every page).
-    pub async fn list_interactions_counted(
-        &self,
-        scope: &TenantScope,
-        filter: InteractionFilter,
-        page: PageRequest,
-    ) -> StoreResult<(Page<Interaction>, u64)> {
-        match self {
-            Store::Sqlite(store) => {
-                store
-                    .list_interactions_counted(scope.pk, filter, page)
-                    .await
-            }
-        }
-    }
-
-    pub async fn interaction(
-        &self,
-        scope: &TenantScope,
-        id: RecordId,
-    ) -> StoreResult<Option<Interaction>> {
-        match self {
-            Store::Sqlite(store) => store.interaction(scope.pk, id).await,
-        }
-    }
-
-    pub async fn messages(
-        &self,
-        scope: &TenantScope,
-        id: RecordId,
-    ) -> StoreResult<Option<Vec<Message>>> {
-        match self {
-            Store::Sqlite(store) => store.messages(scope.pk, id).await,
-        }
-    }
-
-    /// Stores a batch of events (each once per source and event id) and refolds the
-    /// records they belong to, all in one transaction: the answer comes after the commit.
-    pub async fn ingest_events(
-        &self,
-        scope: &TenantScope,
-        events: Vec<events::NewEvent>,
-        projector: std::sync::Arc<dyn events::Projector>,
-    ) -> StoreResult<Vec<events::EventOutcome>> {
-        match self {
-            Store::Sqlite(store) => store.ingest_events(scope.pk, events, projector).await,
-        }
-    }
-
-    /// Every stored event of one subject, in time order.
-    pub async fn subject_events(
-        &self,
-        scope: &TenantScope,
-        subject: events::Subject,
-    ) -> StoreResult<Vec<events::StoredEvent>> {
-        match self {
-            Store::Sqlite(store) => store.subject_events(scope.pk, subject).await,
-        }
-    }
-
-    /// Refolds the records whose time-based rules are due (a call's timeout, a
-    /// conversation's service target), across tenants; how many changed.
-    pub async fn refold_due(
-        &self,
-        now: Instant,
-        projector: std::sync::Arc<dyn events::Projector>,
-    ) -> StoreResult<usize> {
-        match self {
-            Store::Sqlite(store) => store.refold_due(now, projector).await,
-        }
-    }
-
-    pub async fn upsert_presence(
-        &self,
-        scope: &TenantScope,
-        batch: Vec<PresenceChange>,
-    ) -> StoreResult<Vec<Upserted>> {
-        match self {
-            Store::Sqlite(store) => store.upsert_presence(scope.pk, batch).await,
-        }
-    }
-
-    pub async fn list_presence(
-        &self,
-        scope: &TenantScope,
-        filter: PresenceFilter,
-        page: PageRequest,
-    ) -> StoreResult<Page<PresenceChange>> {
-        match self {
-            Store::Sqlite(store) => store.list_presence(scope.pk, filter, page).await,
-        }
-    }
-
-    pub async fn count_presence(
-        &self,
-        scope: &TenantScope,
-        filter: PresenceFilter,
-    ) -> StoreResult<u64> {
-        match self {
-            Store::Sqlite(store) => store.count_presence(scope.pk, filter).await,
-        }
-    }
-
-    pub async fn upsert_tickets(
-        &self,
-        scope: &TenantScope,
-        batch: Vec<Ticket>,
-    ) -> StoreResult<Vec<Upserted>> {
-        match self {
-            Store::Sqlite(store) => store.upsert_tickets(scope.pk, batch).await,
-        }
-    }
-
-    pub async fn list_tickets(
-        &self,
-        scope: &TenantScope,
-        filter: TicketFilter,
-        page: PageRequest,
-    ) -> StoreResult<Page<Ticket>> {
-        match self {
-            Store::Sqlite(store) => store.list_tickets(scope.pk, filter, page).await,
-        }
-    }
-
-    pub async fn count_tickets(
-        &self,
-        scope: &TenantScope,
-        filter: TicketFilter,
-    ) -> StoreResult<u64> {
-        match self {
-            Store::Sqlite(store) => store.count_tickets(scope.pk, filter).await,
-        }
-    }
-
-    pub async fn ticket(&self, scope: &TenantScope, id: RecordId) -> StoreResult<Option<Ticket>> {
-        match self {
-            Store::Sqlite(store) => store.ticket(scope.pk, id).await,
-        }
-    }
-
-    /// Edits a stored ticket atomically and stores it as a newer version.
-    pub async fn edit_ticket(
-        &self,
-        scope: &TenantScope,
-        id: RecordId,
-        edit: TicketEdit,
-    ) -> StoreResult<Ticket> {
-        match self {
-            Store::Sqlite(store) => store.edit_ticket(scope.pk, id, edit).await,
-        }
-    }
-
-    /// Contacts matching a keyword (name, phone, email or id), with the count of all matches.
-    pub async fn search_contacts(
-        &self,
-        scope: &TenantScope,
-        keyword: Option<String>,
-        offset: usize,
-        limit: usize,
-    ) -> StoreResult<(Vec<Contact>, u64)> {
-        match self {
-            Store::Sqlite(store) => {
-                store
-                    .search_contacts(scope.pk, keyword, offset, limit)
-                    .await
-            }
-        }
-    }
-
-    /// Soft-deletes a ticket: it is kept, with `deleted_at` set, and hidden from lists.
-    pub async fn delete_ticket(
-        &self,
-        scope: &TenantScope,
-        id: RecordId,
-        at: Instant,
-    ) -> StoreResult<()> {
-        match self {
-            Store::Sqlite(store) => store.delete_ticket(scope.pk, id, at).await,
-        }
-    }
-
-    pub async fn upsert_directory(
-        &self,
-        scope: &TenantScope,
-        batch: DirectoryBatch,
-    ) -> StoreResult<usize> {
-        match self {
-            Store::Sqlite(store) => store.upsert_directory(scope.pk, batch).await,
-        }
-    }
-
-    /// Directory entries by key, of several kinds at once (to fill a page's nested objects).
-    /// Keys with no entry are left out.
-    pub async fn lookup(
-        &self,
-        scope: &TenantScope,
-        keys: DirectoryKeys,
-    ) -> StoreResult<DirectoryEntries> {
-        match self {
-            Store::Sqlite(store) => store.lookup(scope.pk, keys).await,
-        }
-    }
-
-    /// Registers the store's figures (the writer's queue and commits, the database's
-    /// size) in `registry`, read at each scrape.
-    pub fn register_metrics(&self, registry: &mut prometheus_client::registry::Registry) {
-        match self {
-            Store::Sqlite(store) => {
-                let stats = store.writer_stats();
-                registry.register(
-                    "cxhub_writer_queue_depth",
-                    "Write jobs waiting for the writer thread",
-                    stats.queued,
-                );
-                registry.register(
-                    "cxhub_writer_commit_seconds",
-                    "Time of each group commit of the writer thread",
-                    stats.commit_seconds,
-                );
-                registry.register(
-                    "cxhub_writer_jobs_per_commit",
-                    "Write jobs in each group commit",
-                    stats.jobs_per_commit,
-                );
-                registry.register_collector(Box::new(DatabaseSize(self.clone())));
-            }
-        }
-    }
-
-    /// The directory numbers of these entries; keys without one are left out.
-    pub async fn numbers(
-        &self,
-        scope: &TenantScope,
-        wanted: Vec<(EntryKind, Key)>,
-    ) -> StoreResult<DirectoryNumbers> {
-        match self {
-            Store::Sqlite(store) => store.numbers(scope.pk, wanted).await,
-        }
-    }
-
-    /// The key of the entry of `kind` whose directory number is `num`, if any.
-    pub async fn key_by_number(
-        &self,
-        scope: &TenantScope,
-        kind: EntryKind,
-        num: i64,
-    ) -> StoreResult<Option<Key>> {
-        match self {
-            Store::Sqlite(store) => store.key_by_number(scope.pk, kind, num).await,
-        }
-    }
-
-    pub async fn list_directory(
-        &self,
-        scope: &TenantScope,
-        kind: DirectoryKind,
-        page: KeyPage,
-    ) -> StoreResult<DirectoryPage> {
-        match self {
-            Store::Sqlite(store) => store.list_directory(scope.pk, kind, page).await,
-        }
-    }
 }
 
 /// A change to a stored ticket, applied inside the write transaction.
@@ -621,5 +257,19 @@ impl prometheus_client::collector::Collector for DatabaseSize {
             ),
             metric,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Outcome;
+
+    #[test]
+    fn the_highest_version_wins_and_the_rest_are_reported() {
+        assert_eq!(Outcome::of(1, None), Outcome::Created);
+        assert_eq!(Outcome::of(2, Some(2)), Outcome::Duplicate);
+        assert_eq!(Outcome::of(1, Some(2)), Outcome::Stale);
+        assert_eq!(Outcome::of(3, Some(2)), Outcome::Updated);
+        assert_eq!(Outcome::of(i64::MIN, Some(i64::MAX)), Outcome::Stale);
     }
 }

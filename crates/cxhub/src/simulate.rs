@@ -9,6 +9,7 @@ use anyhow::Context;
 use cxhub_model::ids::Key;
 use cxhub_model::time::{Instant, Zone};
 use cxhub_sim::{Day, SimConfig};
+use cxhub_store::pipeline::{Pipeline, Verdict};
 use cxhub_store::{DirectoryBatch, NewTenant, Store, TenantScope};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -180,19 +181,21 @@ impl Totals {
         self.count(&day);
         let events = cxhub_sim::events::day_events(&day);
         self.events += events.len();
-        let projector = cxhub_server::projector::shared();
+        let pipeline = Pipeline::new(store.clone());
         for chunk in events.chunks(BATCH) {
-            let batch = chunk
+            let verdicts = pipeline
+                .ingest(scope, chunk.iter().cloned().map(Ok).collect())
+                .await?;
+            let refused = verdicts
                 .iter()
-                .map(|value| {
-                    cxhub_server::routes::events::read_event(value).map_err(|errors| {
-                        anyhow::anyhow!(
-                            "the simulator made an unreadable event {value}: {errors:?}"
-                        )
-                    })
-                })
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            store.ingest_events(scope, batch, projector.clone()).await?;
+                .zip(chunk)
+                .find_map(|(verdict, value)| match verdict {
+                    Verdict::Rejected(errors) => Some((value, errors)),
+                    _ => None,
+                });
+            if let Some((value, errors)) = refused {
+                anyhow::bail!("the simulator made an unreadable event {value}: {errors:?}");
+            }
         }
         store.upsert_tickets(scope, day.tickets).await?;
         Ok(())

@@ -9,11 +9,12 @@ use crate::json::Json;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, header};
-use cxhub_ingest::event::{self, Event};
+use cxhub_ingest::event;
 use cxhub_model::error::FieldError;
 use cxhub_model::event::SubjectKind;
 use cxhub_model::ids::Key;
-use cxhub_store::events::{EventOutcome, NewEvent, StoredEvent, Subject};
+use cxhub_store::events::{StoredEvent, Subject};
+use cxhub_store::pipeline::Verdict;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -22,7 +23,6 @@ use crate::AppState;
 use crate::auth::{CanRead, CanWrite};
 use crate::input::{Checker, decode_query};
 use crate::problem::ApiError;
-use crate::projector;
 
 /// The most events one request may carry.
 pub const MAX_EVENTS: usize = 10_000;
@@ -73,54 +73,35 @@ pub async fn post_events(
             items.len()
         )));
     }
-    let mut results: Vec<EventResult> = Vec::with_capacity(items.len());
-    let mut batch = Vec::new();
-    // Which result each stored event answers.
-    let mut slots = Vec::new();
-    for (index, item) in items {
-        let id = item
-            .as_ref()
-            .ok()
-            .and_then(|value| value.get("id"))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let read =
-            item.and_then(|value| event::parse(&value).map(|event| (event, value.to_string())));
-        match read {
-            Ok((event, body)) => {
-                slots.push(results.len());
-                batch.push(new_event(event, body));
-                // Answered once the store says what became of it.
-                results.push(EventResult {
-                    index,
-                    id,
-                    status: "",
-                    errors: Vec::new(),
-                });
-            }
-            Err(errors) => results.push(EventResult {
+    let ids: Vec<Option<String>> = items
+        .iter()
+        .map(|(_, item)| {
+            let id = item.as_ref().ok()?.get("id")?.as_str()?;
+            Some(id.to_owned())
+        })
+        .collect();
+    let indexes: Vec<usize> = items.iter().map(|(index, _)| *index).collect();
+    let verdicts = state
+        .events
+        .ingest(&scope, items.into_iter().map(|(_, item)| item).collect())
+        .await?;
+    let results: Vec<EventResult> = verdicts
+        .into_iter()
+        .zip(indexes.into_iter().zip(ids))
+        .map(|(verdict, (index, id))| {
+            let (status, errors) = match verdict {
+                Verdict::Accepted => ("accepted", Vec::new()),
+                Verdict::Duplicate => ("duplicate", Vec::new()),
+                Verdict::Rejected(errors) => ("rejected", errors),
+            };
+            EventResult {
                 index,
                 id,
-                status: "rejected",
+                status,
                 errors: errors.into_iter().map(problem_field).collect(),
-            }),
-        }
-    }
-    let outcomes = match batch.is_empty() {
-        true => Vec::new(),
-        false => {
-            state
-                .store
-                .ingest_events(&scope, batch, projector::shared())
-                .await?
-        }
-    };
-    for (slot, outcome) in slots.into_iter().zip(outcomes) {
-        results[slot].status = match outcome {
-            EventOutcome::Accepted => "accepted",
-            EventOutcome::Duplicate => "duplicate",
-        };
-    }
+            }
+        })
+        .collect();
     let count = |status: &str| results.iter().filter(|it| it.status == status).count();
     let report = EventsReport {
         accepted: count("accepted"),
@@ -134,29 +115,6 @@ pub async fn post_events(
         report.rejected as u64,
     );
     Ok(Json(report))
-}
-
-/// Reads one wire event into what the store keeps; the errors name its bad fields.
-pub fn read_event(value: &Value) -> Result<NewEvent, Vec<FieldError>> {
-    event::parse(value).map(|event| new_event(event, value.to_string()))
-}
-
-fn new_event(event: Event, body: String) -> NewEvent {
-    let named = event
-        .named()
-        .into_iter()
-        .filter_map(|(table, key)| Key::parse(key).ok().map(|key| (table, key)))
-        .collect();
-    NewEvent {
-        source: event.source,
-        event_id: event.id,
-        subject_kind: event.subject_kind,
-        subject_id: event.subject_id,
-        type_name: event.type_name,
-        at: event.at,
-        body,
-        named,
-    }
 }
 
 fn problem_field(err: FieldError) -> crate::problem::ProblemField {

@@ -376,8 +376,8 @@ async fn the_sweep_closes_a_call_that_never_ended_and_breaches_an_overdue_conver
     use cxhub_model::directory::Queue;
     use cxhub_model::ids::Key;
     use cxhub_model::time::{Instant, Zone};
-    use cxhub_server::projector;
-    use cxhub_server::routes::events::read_event;
+    use cxhub_store::pipeline::folds as projector;
+    use cxhub_store::pipeline::read_event;
     use cxhub_store::query::{InteractionFilter, PageRequest};
     use cxhub_store::{DirectoryBatch, NewTenant, Store};
 
@@ -512,11 +512,11 @@ async fn a_call_written_by_another_process_is_counted_and_listed() {
             let mut event = event.clone();
             event["id"] = json!(format!("other-{}", event["id"].as_str().unwrap()));
             event["call_id"] = json!("c-2");
-            cxhub_server::routes::events::read_event(&event).unwrap()
+            cxhub_store::pipeline::read_event(&event).unwrap()
         })
         .collect();
     other
-        .ingest_events(&scope, events, cxhub_server::projector::shared())
+        .ingest_events(&scope, events, cxhub_store::pipeline::folds::shared())
         .await
         .unwrap();
     drop(other);
@@ -544,9 +544,13 @@ async fn events_stored_by_another_process_are_folded_in() {
         .unwrap();
     let acme = cxhub_model::ids::Key::parse("acme").unwrap();
     let (scope, _) = other.tenant(&acme).await.unwrap().unwrap();
-    let answered = cxhub_server::routes::events::read_event(&events[2]).unwrap();
+    let answered = cxhub_store::pipeline::read_event(&events[2]).unwrap();
     other
-        .ingest_events(&scope, vec![answered], cxhub_server::projector::shared())
+        .ingest_events(
+            &scope,
+            vec![answered],
+            cxhub_store::pipeline::folds::shared(),
+        )
         .await
         .unwrap();
     drop(other);

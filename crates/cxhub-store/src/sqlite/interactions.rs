@@ -239,18 +239,11 @@ fn write_one(
         }
     };
     match existing {
-        Some(stored) if it.version == stored.version => Ok((
+        Some(stored) if Outcome::of(it.version, Some(stored.version)) != Outcome::Updated => Ok((
             stored.row,
             Upserted {
                 id: stored.id,
-                outcome: Outcome::Duplicate,
-            },
-        )),
-        Some(stored) if it.version < stored.version => Ok((
-            stored.row,
-            Upserted {
-                id: stored.id,
-                outcome: Outcome::Stale,
+                outcome: Outcome::of(it.version, Some(stored.version)),
             },
         )),
         Some(stored) => {

@@ -115,14 +115,12 @@ fn upsert_one(
         &change.source,
         &change.external_id,
     )? {
-        Some(stored) if change.version == stored.version => Ok(Upserted {
-            id: stored.id,
-            outcome: Outcome::Duplicate,
-        }),
-        Some(stored) if change.version < stored.version => Ok(Upserted {
-            id: stored.id,
-            outcome: Outcome::Stale,
-        }),
+        Some(stored) if Outcome::of(change.version, Some(stored.version)) != Outcome::Updated => {
+            Ok(Upserted {
+                id: stored.id,
+                outcome: Outcome::of(change.version, Some(stored.version)),
+            })
+        }
         Some(stored) => {
             conn.prepare_cached(
                 "update presence_change set user_id = ?1, previous_status = ?2, new_status = ?3, reason = ?4,

@@ -181,14 +181,12 @@ fn upsert_one(
         &ticket.source,
         &ticket.external_id,
     )? {
-        Some(stored) if ticket.version == stored.version => Ok(Upserted {
-            id: stored.id,
-            outcome: Outcome::Duplicate,
-        }),
-        Some(stored) if ticket.version < stored.version => Ok(Upserted {
-            id: stored.id,
-            outcome: Outcome::Stale,
-        }),
+        Some(stored) if Outcome::of(ticket.version, Some(stored.version)) != Outcome::Updated => {
+            Ok(Upserted {
+                id: stored.id,
+                outcome: Outcome::of(ticket.version, Some(stored.version)),
+            })
+        }
         Some(stored) => {
             let mut args = args;
             args.push(Value::Integer(stored.row));

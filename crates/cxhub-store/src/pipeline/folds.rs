@@ -1,4 +1,4 @@
-//! The store's [`Projector`], built on `cxhub-ingest`'s folds.
+//! The [`Projector`] every part of cxhub uses, built on `cxhub-ingest`'s folds.
 //!
 //! The store hands over a subject's stored events; each body is read again with the
 //! same parser that accepted it (once while the store keeps the subject in memory: the
@@ -7,6 +7,7 @@
 use std::any::Any;
 use std::sync::{Arc, LazyLock};
 
+use crate::events::{Memo, NewEvent, Projection, Projector, Read, StoredEvent, Subject};
 use cxhub_ingest::call::{CallTargets, FoldConfig, call_sla, fold_call};
 use cxhub_ingest::conversation::{SlaTargets, fold_conversation};
 use cxhub_ingest::event::{self, Event};
@@ -16,10 +17,6 @@ use cxhub_model::event::SubjectKind;
 use cxhub_model::ids::Key;
 use cxhub_model::interaction::{Interaction, SlaStatus};
 use cxhub_model::time::Instant;
-use cxhub_store::events::{Memo, NewEvent, Projection, Projector, Read, StoredEvent, Subject};
-
-/// How often the server looks for records whose clock-based rules are due.
-pub const SWEEP_EVERY_SECS: u64 = 30;
 
 /// The folds of `cxhub-ingest`, with their settings.
 #[derive(Debug, Clone, Copy)]
