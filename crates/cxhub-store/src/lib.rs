@@ -13,10 +13,12 @@
 
 pub mod events;
 pub mod pipeline;
+pub mod postgres;
 pub mod query;
 pub mod sqlite;
 mod store;
 pub mod tokens;
+mod values;
 
 pub use store::Store;
 

@@ -1,0 +1,112 @@
+//! The PostgreSQL backend, for several stateless servers on one database.
+//!
+//! Built up a use case at a time behind the same methods as [`crate::sqlite`], each
+//! checked by the conformance suite (`crates/cxhub-store/tests/conformance`) on both
+//! backends. `Store::open` hands it `postgres://` URLs once every use case is here.
+//!
+//! Connections come from a deadpool pool over tokio-postgres (`docs/decisions.md`).
+//! Migrations run in one transaction under an advisory lock, so servers started
+//! together on a new database migrate it once.
+
+mod tenants;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+use crate::{StoreError, StoreResult};
+
+/// The schema, in order; each runs once, recorded in `cxhub_migration`.
+const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("postgres/migrations/0001_tenants.sql"))];
+
+/// Any constant shared by every cxhub server: the advisory lock migrations hold.
+const MIGRATION_LOCK: i64 = 0x6378_6875_6200;
+
+/// The store on one PostgreSQL database.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: Pool,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore").finish_non_exhaustive()
+    }
+}
+
+impl PgStore {
+    /// Connects to the database a `postgres://` URL names and migrates it.
+    pub async fn open(url: &str) -> StoreResult<PgStore> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|err| StoreError::UnsupportedUrl(format!("{url}: {err}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(pool_size())
+            .build()
+            .map_err(database)?;
+        let store = PgStore { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn client(&self) -> StoreResult<deadpool_postgres::Object> {
+        self.pool.get().await.map_err(database)
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        tx.execute("select pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+            .await?;
+        tx.batch_execute(
+            "create table if not exists cxhub_migration (version integer primary key, applied_at bigint not null)",
+        )
+        .await?;
+        let done: Option<i32> = tx
+            .query_one("select max(version) from cxhub_migration", &[])
+            .await?
+            .get(0);
+        for (version, sql) in MIGRATIONS {
+            if done.is_some_and(|done| *version <= done) {
+                continue;
+            }
+            tx.batch_execute(sql).await?;
+            tx.execute(
+                "insert into cxhub_migration (version, applied_at) values ($1, $2)",
+                &[version, &cxhub_model::time::Instant::now().as_millis()],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Connections in the pool: a few per core, as a server's requests wait on the
+/// database far more than on the CPU. `CXHUB_PG_POOL` overrides it.
+fn pool_size() -> usize {
+    std::env::var("CXHUB_PG_POOL")
+        .ok()
+        .and_then(|it| it.parse().ok())
+        .filter(|it| *it > 0)
+        .unwrap_or_else(|| {
+            let cores = std::thread::available_parallelism().map_or(2, usize::from);
+            (cores * 4).max(8)
+        })
+}
+
+fn database(err: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::Database(Box::new(err))
+}
+
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(err: tokio_postgres::Error) -> StoreError {
+        database(err)
+    }
+}
