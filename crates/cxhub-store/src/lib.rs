@@ -15,6 +15,7 @@ pub mod events;
 pub mod pipeline;
 pub mod postgres;
 pub mod query;
+mod sizing;
 pub mod sqlite;
 mod store;
 pub mod tokens;

@@ -47,7 +47,7 @@ impl PgStore {
             },
         );
         let pool = Pool::builder(manager)
-            .max_size(pool_size())
+            .max_size(crate::sizing::postgres_pool())
             .build()
             .map_err(database)?;
         let store = PgStore { pool };
@@ -86,19 +86,6 @@ impl PgStore {
         tx.commit().await?;
         Ok(())
     }
-}
-
-/// Connections in the pool: a few per core, as a server's requests wait on the
-/// database far more than on the CPU. `CXHUB_PG_POOL` overrides it.
-fn pool_size() -> usize {
-    std::env::var("CXHUB_PG_POOL")
-        .ok()
-        .and_then(|it| it.parse().ok())
-        .filter(|it| *it > 0)
-        .unwrap_or_else(|| {
-            let cores = std::thread::available_parallelism().map_or(2, usize::from);
-            (cores * 4).max(8)
-        })
 }
 
 fn database(err: impl std::error::Error + Send + Sync + 'static) -> StoreError {

@@ -48,13 +48,6 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sqlite/migrations/0007_record_numbers.sql"),
 ];
 
-/// How many read connections to keep. Two cores serve at most a few queries at once;
-/// more connections would only hold more page cache.
-const READERS: usize = 4;
-
-/// Page cache of each read connection, in KiB (the writer keeps 64 MiB).
-const READER_CACHE_KIB: i64 = 8 * 1024;
-
 #[derive(Clone)]
 pub struct SqliteStore {
     path: std::path::PathBuf,
@@ -119,7 +112,7 @@ impl SqliteStore {
         F: FnOnce(&Connection) -> StoreResult<R> + Send + 'static,
     {
         let pool = self.readers.clone();
-        // At most READERS reads at once: the others wait here, not in blocking threads
+        // At most as many reads at once as the pool has connections: the others wait here, not in blocking threads
         // each opening a connection with its own page cache.
         let permit = pool
             .permits
@@ -394,6 +387,10 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
 /// Read-only connections, opened on demand and reused.
 struct ReaderPool {
     path: PathBuf,
+    /// How many connections to keep, from the machine (`crate::sizing`).
+    size: usize,
+    /// Page cache of each, in KiB (the writer keeps 64 MiB).
+    cache_kib: i64,
     idle: Mutex<Vec<Connection>>,
     /// One per connection the pool may have open.
     permits: Arc<tokio::sync::Semaphore>,
@@ -401,10 +398,13 @@ struct ReaderPool {
 
 impl ReaderPool {
     fn new(path: PathBuf) -> ReaderPool {
+        let size = crate::sizing::sqlite_readers();
         ReaderPool {
             path,
+            size,
+            cache_kib: crate::sizing::sqlite_reader_cache_kib(size),
             idle: Mutex::new(Vec::new()),
-            permits: Arc::new(tokio::sync::Semaphore::new(READERS)),
+            permits: Arc::new(tokio::sync::Semaphore::new(size)),
         }
     }
 
@@ -419,14 +419,14 @@ impl ReaderPool {
         configure(&conn)?;
         // Readers keep a smaller cache: the OS page cache holds the file anyway, and
         // each connection's cache is private memory.
-        conn.pragma_update(None, "cache_size", -READER_CACHE_KIB)?;
+        conn.pragma_update(None, "cache_size", -self.cache_kib)?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
     }
 
     fn give_back(&self, conn: Connection) {
         let mut idle = self.idle.lock().expect("reader pool lock");
-        if idle.len() < READERS {
+        if idle.len() < self.size {
             idle.push(conn);
         }
     }
