@@ -16,7 +16,10 @@ use tokio_postgres::NoTls;
 use crate::{StoreError, StoreResult};
 
 /// The schema, in order; each runs once, recorded in `cxhub_migration`.
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("postgres/migrations/0001_tenants.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("postgres/migrations/0001_tenants.sql")),
+    (2, include_str!("postgres/migrations/0002_directory.sql")),
+];
 
 /// Any constant shared by every cxhub server: the advisory lock migrations hold.
 const MIGRATION_LOCK: i64 = 0x6378_6875_6200;

@@ -48,6 +48,13 @@ fn postgres_url() -> Option<String> {
     }
 }
 
+impl Postgres {
+    /// The URL of this test's own database.
+    pub fn url(&self) -> String {
+        with_database(&self.admin_url, &self.name)
+    }
+}
+
 pub async fn postgres() -> Option<Postgres> {
     let admin_url = postgres_url()?;
     let name = format!("cxhub_t_{}_{}", std::process::id(), rand::random::<u32>());
@@ -129,4 +136,5 @@ macro_rules! on_each {
     }};
 }
 
+mod several_servers;
 mod tenants;
