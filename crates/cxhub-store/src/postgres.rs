@@ -19,6 +19,7 @@ use crate::{StoreError, StoreResult};
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("postgres/migrations/0001_tenants.sql")),
     (2, include_str!("postgres/migrations/0002_directory.sql")),
+    (3, include_str!("postgres/migrations/0003_records.sql")),
 ];
 
 /// Any constant shared by every cxhub server: the advisory lock migrations hold.
