@@ -8,6 +8,7 @@
 //! Migrations run in one transaction under an advisory lock, so servers started
 //! together on a new database migrate it once.
 
+mod directory;
 mod tenants;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};

@@ -33,25 +33,7 @@ impl PgStore {
         let Some(pk) = pk else {
             return Err(StoreError::Conflict(format!("tenant {}", tenant.id)));
         };
-        let insert = tx
-            .prepare(
-                "insert into presence_status (tenant_pk, system_name, display_name, emoji, productive)
-                 values ($1, $2, $3, $4, $5)",
-            )
-            .await?;
-        for status in PresenceStatus::defaults() {
-            tx.execute(
-                &insert,
-                &[
-                    &pk,
-                    &status.system_name.as_str(),
-                    &status.display_name,
-                    &status.emoji,
-                    &status.productive,
-                ],
-            )
-            .await?;
-        }
+        super::directory::upsert_statuses(&tx, pk, &PresenceStatus::defaults()).await?;
         tx.commit().await?;
         Ok(Tenant {
             id: tenant.id,

@@ -30,12 +30,11 @@ pub(crate) fn at(value: Option<Instant>) -> Value {
 }
 
 pub(crate) fn strings(values: &[String]) -> Value {
-    Value::Text(serde_json::to_string(values).expect("a list of strings always serializes"))
+    Value::Text(crate::values::json_strings(values))
 }
 
 pub(crate) fn keys(values: &[Key]) -> Value {
-    let texts: Vec<&str> = values.iter().map(Key::as_str).collect();
-    Value::Text(serde_json::to_string(&texts).expect("a list of strings always serializes"))
+    Value::Text(crate::values::json_keys(values))
 }
 
 /// A string of a JSON list, borrowed from the text unless it has escapes (serde's own

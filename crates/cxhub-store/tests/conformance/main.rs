@@ -136,5 +136,6 @@ macro_rules! on_each {
     }};
 }
 
+mod directory;
 mod several_servers;
 mod tenants;
