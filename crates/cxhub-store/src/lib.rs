@@ -11,6 +11,8 @@
 //! - [`tokens`]: API tokens: generation, hashing, roles.
 //! - [`sqlite`]: the embedded default backend.
 
+mod columns;
+mod entries;
 pub mod events;
 pub mod pipeline;
 pub mod postgres;
@@ -228,6 +230,20 @@ pub struct DirectoryPage {
     pub presence_statuses: Vec<PresenceStatus>,
     pub extensions: Vec<Extension>,
     pub next: Option<String>,
+}
+
+impl DirectoryPage {
+    /// Keeps the first `limit` entries of each kind.
+    pub(crate) fn truncate(&mut self, limit: usize) {
+        self.users.truncate(limit);
+        self.queues.truncate(limit);
+        self.contacts.truncate(limit);
+        self.tags.truncate(limit);
+        self.categories.truncate(limit);
+        self.attributes.truncate(limit);
+        self.presence_statuses.truncate(limit);
+        self.extensions.truncate(limit);
+    }
 }
 
 /// The database's size on disk, read at each scrape.

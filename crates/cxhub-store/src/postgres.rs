@@ -9,6 +9,7 @@
 //! together on a new database migrate it once.
 
 mod directory;
+mod rows;
 mod tenants;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};

@@ -8,8 +8,11 @@ use cxhub_model::time::Instant;
 use deadpool_postgres::Transaction;
 
 use super::PgStore;
+use super::rows::PgCols;
+use crate::columns::Columns;
+use crate::entries;
 use crate::values::{json_keys, json_strings};
-use crate::{DirectoryBatch, StoreResult};
+use crate::{DirectoryBatch, DirectoryKind, DirectoryPage, KeyPage, StoreResult};
 
 fn ms(at: Option<Instant>) -> Option<i64> {
     at.map(Instant::as_millis)
@@ -280,6 +283,47 @@ impl PgStore {
                     out.insert(kind, key, row.get(1));
                 }
             }
+        }
+        Ok(out)
+    }
+
+    /// One page of a kind, in key order (byte order, as SQLite compares text).
+    pub async fn list_directory(
+        &self,
+        tenant_pk: i64,
+        kind: DirectoryKind,
+        page: KeyPage,
+    ) -> StoreResult<DirectoryPage> {
+        let (table, key_column, columns) = entries::source(kind);
+        let limit = i64::try_from(page.limit)
+            .unwrap_or(i64::MAX)
+            .saturating_add(1);
+        let ids: Option<Vec<&str>> = page
+            .ids
+            .as_ref()
+            .map(|ids| ids.iter().map(Key::as_str).collect());
+        let sql = format!(
+            "select {columns} from {table} where tenant_pk = $1
+             and ($2::text is null or {key_column} > $2 collate \"C\")
+             and ($3::text[] is null or {key_column} = any($3))
+             order by {key_column} collate \"C\" limit $4"
+        );
+        let client = self.client().await?;
+        let rows = client
+            .query(&sql, &[&tenant_pk, &page.after, &ids, &limit])
+            .await?;
+        let mut out = DirectoryPage::default();
+        let mut keys = Vec::new();
+        for row in &rows {
+            let mut cols = PgCols::new(row);
+            let key = cols.required_key()?;
+            keys.push(key.as_str().to_owned());
+            entries::read_entry(&mut out, kind, key, &mut cols)?;
+        }
+        if keys.len() > page.limit {
+            keys.truncate(page.limit);
+            out.truncate(page.limit);
+            out.next = keys.last().cloned();
         }
         Ok(out)
     }

@@ -6,6 +6,7 @@ use rusqlite::Row;
 use rusqlite::types::Value;
 
 use crate::StoreError;
+pub(crate) use crate::columns::Columns;
 
 pub(crate) use crate::values::{corrupt, instant, record_id};
 
@@ -37,12 +38,7 @@ pub(crate) fn keys(values: &[Key]) -> Value {
     Value::Text(crate::values::json_keys(values))
 }
 
-/// A string of a JSON list, borrowed from the text unless it has escapes (serde's own
-/// `Cow<str>` always copies).
-#[derive(serde::Deserialize)]
-struct Borrowed<'a>(#[serde(borrow)] std::borrow::Cow<'a, str>);
-
-/// Reads the columns of a row in order, so a select list and its reader stay in step.
+/// Reads the columns of a row in order (see [`Columns`]).
 pub(crate) struct Cols<'a, 'b> {
     row: &'a Row<'b>,
     idx: usize,
@@ -58,14 +54,10 @@ impl<'a, 'b> Cols<'a, 'b> {
         self.idx += 1;
         Ok(value)
     }
+}
 
-    pub(crate) fn text(&mut self) -> Result<Option<String>, StoreError> {
-        self.get()
-    }
-
-    /// The next column's text, borrowed from the row: for values parsed into something
-    /// else, which would otherwise be copied into a `String` first only to be dropped.
-    pub(crate) fn text_ref(&mut self) -> Result<Option<&'a str>, StoreError> {
+impl<'a> Columns<'a> for Cols<'a, '_> {
+    fn text_ref(&mut self) -> Result<Option<&'a str>, StoreError> {
         let idx = self.idx;
         self.idx += 1;
         self.row
@@ -74,70 +66,12 @@ impl<'a, 'b> Cols<'a, 'b> {
             .map_err(|err| corrupt(format!("column {idx}: {err}")))
     }
 
-    pub(crate) fn key(&mut self) -> Result<Option<Key>, StoreError> {
-        self.text_ref()?
-            .map(|it| Key::parse(it).map_err(corrupt))
-            .transpose()
-    }
-
-    pub(crate) fn required_key(&mut self) -> Result<Key, StoreError> {
-        self.key()?.ok_or_else(|| corrupt("missing key"))
-    }
-
-    pub(crate) fn int(&mut self) -> Result<Option<i64>, StoreError> {
+    fn int(&mut self) -> Result<Option<i64>, StoreError> {
         self.get()
     }
 
-    pub(crate) fn secs(&mut self) -> Result<Option<u32>, StoreError> {
-        self.int()?
-            .map(|it| u32::try_from(it).map_err(|_| corrupt(format!("seconds {it}"))))
-            .transpose()
-    }
-
-    pub(crate) fn at(&mut self) -> Result<Option<Instant>, StoreError> {
-        self.int()?.map(instant).transpose()
-    }
-
-    pub(crate) fn required_at(&mut self) -> Result<Instant, StoreError> {
-        self.at()?.ok_or_else(|| corrupt("missing instant"))
-    }
-
-    pub(crate) fn strings(&mut self) -> Result<Vec<String>, StoreError> {
-        match self.text_ref()? {
-            None => Ok(Vec::new()),
-            Some(json) => serde_json::from_str(json).map_err(corrupt),
-        }
-    }
-
-    pub(crate) fn keys(&mut self) -> Result<Vec<Key>, StoreError> {
-        match self.text_ref()? {
-            None => Ok(Vec::new()),
-            Some(json) => serde_json::from_str::<Vec<Borrowed<'_>>>(json)
-                .map_err(corrupt)?
-                .iter()
-                .map(|it| Key::parse(&it.0).map_err(corrupt))
-                .collect(),
-        }
-    }
-
-    /// Reads a closed-vocabulary value with the enum's own parser.
-    pub(crate) fn parsed<T>(
-        &mut self,
-        parse: impl FnOnce(&str) -> Option<T>,
-    ) -> Result<Option<T>, StoreError> {
-        match self.text_ref()? {
-            None => Ok(None),
-            Some(text) => parse(text)
-                .map(Some)
-                .ok_or_else(|| corrupt(format!("`{text}`"))),
-        }
-    }
-
-    pub(crate) fn required<T>(
-        &mut self,
-        parse: impl FnOnce(&str) -> Option<T>,
-    ) -> Result<T, StoreError> {
-        self.parsed(parse)?.ok_or_else(|| corrupt("missing value"))
+    fn flag(&mut self) -> Result<bool, StoreError> {
+        self.get()
     }
 }
 

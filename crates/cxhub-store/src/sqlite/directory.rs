@@ -4,16 +4,15 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use cxhub_model::directory::{
-    Attribute, AttributeType, Category, Contact, Extension, PlatformIdentity, PresenceStatus,
-    Queue, Tag, User,
-};
+use cxhub_model::directory::{Attribute, Category, Contact, PresenceStatus, Queue, Tag, User};
 use cxhub_model::ids::Key;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params, params_from_iter};
 
 use super::SqliteStore;
 use super::codec::{self, Cols};
+use crate::columns::Columns;
+use crate::entries::{read_contact, read_entry};
 use crate::{
     DirectoryBatch, DirectoryEntries, DirectoryKeys, DirectoryKind, DirectoryPage, KeyPage,
     StoreResult,
@@ -392,40 +391,7 @@ fn list(
     kind: DirectoryKind,
     page: &KeyPage,
 ) -> StoreResult<DirectoryPage> {
-    let (table, key_column, columns) = match kind {
-        DirectoryKind::Users => (
-            "user",
-            "id",
-            "id, name, first_name, last_name, email, phone, address, extension, auth_provider, auth_provider_id, created_at, updated_at, deleted_at",
-        ),
-        DirectoryKind::Queues => (
-            "queue",
-            "id",
-            "id, name, sla_answer_secs, sla_target_pct, sla_first_response_secs, sla_resolution_secs, short_abandon_secs, created_at, updated_at",
-        ),
-        DirectoryKind::Contacts => (
-            "contact",
-            "id",
-            "id, name, phones, emails, address, channel, notes, contact_number, company_id, profile_url, social_profile_url, tags, platform_ids, created_at, updated_at, deleted_at",
-        ),
-        DirectoryKind::Tags => ("tag", "id", "id, name, position, created_at, updated_at"),
-        DirectoryKind::Categories => (
-            "category",
-            "id",
-            "id, name, parent_id, position, created_at, updated_at",
-        ),
-        DirectoryKind::Attributes => (
-            "attribute",
-            "id",
-            "id, system_name, display_name, kind, position, is_default, is_archived, is_required, is_unique, group_id, created_at, updated_at",
-        ),
-        DirectoryKind::Extensions => ("extension", "id", "id, user_id, name"),
-        DirectoryKind::PresenceStatuses => (
-            "presence_status",
-            "system_name",
-            "system_name, display_name, emoji, productive",
-        ),
-    };
+    let (table, key_column, columns) = crate::entries::source(kind);
     let mut sql = format!("select {columns} from {table} where tenant_pk = ?");
     let mut args = vec![Value::Integer(tenant_pk)];
     if let Some(after) = &page.after {
@@ -454,141 +420,10 @@ fn list(
     }
     if keys.len() > page.limit {
         keys.truncate(page.limit);
-        truncate(&mut out, page.limit);
+        out.truncate(page.limit);
         out.next = keys.last().cloned();
     }
     Ok(out)
-}
-
-fn read_entry(
-    out: &mut DirectoryPage,
-    kind: DirectoryKind,
-    id: Key,
-    cols: &mut Cols<'_, '_>,
-) -> StoreResult<()> {
-    match kind {
-        DirectoryKind::Users => out.users.push(User {
-            id,
-            name: cols.text()?,
-            first_name: cols.text()?,
-            last_name: cols.text()?,
-            email: cols.text()?,
-            phone: cols.text()?,
-            address: cols.text()?,
-            extension: cols.text()?,
-            auth_provider: cols.text()?,
-            auth_provider_id: cols.text()?,
-            created_at: cols.at()?,
-            updated_at: cols.at()?,
-            deleted_at: cols.at()?,
-        }),
-        DirectoryKind::Queues => out.queues.push(Queue {
-            id,
-            name: cols.text()?,
-            sla_answer_secs: cols.secs()?,
-            sla_target_pct: cols.int()?.and_then(|it| u8::try_from(it).ok()),
-            sla_first_response_secs: cols.secs()?,
-            sla_resolution_secs: cols.secs()?,
-            short_abandon_secs: cols.secs()?,
-            created_at: cols.at()?,
-            updated_at: cols.at()?,
-        }),
-        DirectoryKind::Contacts => out.contacts.push(read_contact(id, cols)?),
-        DirectoryKind::Extensions => out.extensions.push(Extension {
-            id,
-            user_id: cols.key()?,
-            name: cols.text()?,
-        }),
-        DirectoryKind::Tags => out.tags.push(Tag {
-            id,
-            name: cols.get()?,
-            position: cols.get()?,
-            created_at: cols.at()?,
-            updated_at: cols.at()?,
-        }),
-        DirectoryKind::Categories => out.categories.push(Category {
-            id,
-            name: cols.get()?,
-            parent_id: cols.key()?,
-            position: cols.get()?,
-            created_at: cols.at()?,
-            updated_at: cols.at()?,
-        }),
-        DirectoryKind::Attributes => out.attributes.push(Attribute {
-            id,
-            system_name: cols.get()?,
-            display_name: cols.get()?,
-            kind: cols.required(AttributeType::parse)?,
-            position: cols.get()?,
-            is_default: cols.get()?,
-            is_archived: cols.get()?,
-            is_required: cols.get()?,
-            is_unique: cols.get()?,
-            group_id: cols.text()?,
-            created_at: cols.at()?,
-            updated_at: cols.at()?,
-        }),
-        DirectoryKind::PresenceStatuses => out.presence_statuses.push(PresenceStatus {
-            system_name: id,
-            display_name: cols.get()?,
-            emoji: cols.get()?,
-            productive: cols.get()?,
-        }),
-    }
-    Ok(())
-}
-
-fn read_contact(id: Key, cols: &mut Cols<'_, '_>) -> StoreResult<Contact> {
-    let name = cols.text()?;
-    let phones = cols.strings()?;
-    let emails = cols.strings()?;
-    let address = cols.text()?;
-    let channel = cols.text()?;
-    let notes = cols.text()?;
-    let contact_number = cols.int()?;
-    let company_id = cols.text()?;
-    let profile_url = cols.text()?;
-    let social_profile_url = cols.text()?;
-    let tags = cols.keys()?;
-    let pairs: Vec<[String; 2]> =
-        serde_json::from_str(&cols.text()?.unwrap_or_else(|| "[]".to_owned()))
-            .map_err(codec::corrupt)?;
-    let platform_ids = pairs
-        .into_iter()
-        .map(|[channel, platform_id]| PlatformIdentity {
-            channel,
-            platform_id,
-        })
-        .collect();
-    Ok(Contact {
-        id,
-        name,
-        phones,
-        emails,
-        address,
-        channel,
-        notes,
-        contact_number,
-        company_id,
-        profile_url,
-        social_profile_url,
-        tags,
-        platform_ids,
-        created_at: cols.at()?,
-        updated_at: cols.at()?,
-        deleted_at: cols.at()?,
-    })
-}
-
-fn truncate(out: &mut DirectoryPage, limit: usize) {
-    out.users.truncate(limit);
-    out.queues.truncate(limit);
-    out.contacts.truncate(limit);
-    out.tags.truncate(limit);
-    out.categories.truncate(limit);
-    out.attributes.truncate(limit);
-    out.presence_statuses.truncate(limit);
-    out.extensions.truncate(limit);
 }
 
 /// How many entries the directory cache holds at most, over all tenants. A page of 100

@@ -15,6 +15,7 @@ use super::codec::{self, Cols};
 use super::writer::WriteCtx;
 use super::{SqliteStore, directory, interactions, listing, presence};
 use crate::StoreResult;
+use crate::columns::Columns;
 use crate::events::{
     EventOutcome, Memo, NewEvent, Projection, Projector, Read, StoredEvent, Subject,
 };

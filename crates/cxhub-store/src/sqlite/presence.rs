@@ -9,6 +9,7 @@ use super::codec::{self, Cols};
 use super::sql::{Where, page_end};
 use super::writer::WriteCtx;
 use super::{SqliteStore, directory, upsert_key};
+use crate::columns::Columns;
 use crate::query::{Page, PageRequest, Position, PresenceFilter};
 use crate::{Outcome, StoreResult, Upserted};
 

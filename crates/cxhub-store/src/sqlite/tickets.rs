@@ -12,6 +12,7 @@ use super::codec::{self, Cols};
 use super::sql::{Where, page_end};
 use super::writer::WriteCtx;
 use super::{SqliteStore, upsert_key};
+use crate::columns::Columns;
 use crate::query::{Page, PageRequest, Position, TicketFilter};
 use crate::{Outcome, StoreError, StoreResult, TicketEdit, Upserted};
 

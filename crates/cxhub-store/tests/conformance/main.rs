@@ -136,6 +136,26 @@ macro_rules! on_each {
     }};
 }
 
+/// Creates tenants (UTC) on a store; gives their keys in the store (`pk`), in order.
+macro_rules! tenants {
+    ($store:expr, [$($id:expr),+]) => {{
+        let mut pks = Vec::new();
+        $(
+            $store
+                .create_tenant(cxhub_store::NewTenant {
+                    id: cxhub_model::ids::Key::parse($id).unwrap(),
+                    name: $id.to_owned(),
+                    timezone: cxhub_model::time::Zone::utc(),
+                })
+                .await
+                .unwrap();
+            let id = cxhub_model::ids::Key::parse($id).unwrap();
+            pks.push($store.tenant(id).await.unwrap().unwrap().0.pk);
+        )+
+        pks
+    }};
+}
+
 mod directory;
 mod several_servers;
 mod tenants;

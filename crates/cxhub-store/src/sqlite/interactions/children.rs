@@ -7,6 +7,7 @@ use cxhub_model::interaction::{Interaction, Message, SenderKind};
 use cxhub_model::time::Instant;
 use rusqlite::{Connection, params};
 
+use crate::columns::Columns;
 use crate::sqlite::codec::Cols;
 use crate::{StoreError, StoreResult};
 

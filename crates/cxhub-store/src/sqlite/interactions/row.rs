@@ -11,6 +11,7 @@ use cxhub_model::time::Instant;
 use rusqlite::types::Value;
 
 use crate::StoreResult;
+use crate::columns::Columns;
 use crate::sqlite::codec::{self, Cols};
 
 /// The columns after `id, number, tenant_pk`, in the order of [`values`] and [`read_row`].
