@@ -232,6 +232,24 @@ pub struct DirectoryPage {
     pub next: Option<String>,
 }
 
+impl DirectoryEntries {
+    /// Adds every entry of a page, by key.
+    pub(crate) fn add_page(&mut self, page: DirectoryPage) {
+        fn by_key<T>(out: &mut HashMap<Key, Arc<T>>, items: Vec<T>, key: impl Fn(&T) -> &Key) {
+            out.extend(items.into_iter().map(|it| (key(&it).clone(), Arc::new(it))));
+        }
+        by_key(&mut self.users, page.users, |it| &it.id);
+        by_key(&mut self.queues, page.queues, |it| &it.id);
+        by_key(&mut self.contacts, page.contacts, |it| &it.id);
+        by_key(&mut self.tags, page.tags, |it| &it.id);
+        by_key(&mut self.categories, page.categories, |it| &it.id);
+        by_key(&mut self.attributes, page.attributes, |it| &it.id);
+        by_key(&mut self.presence_statuses, page.presence_statuses, |it| {
+            &it.system_name
+        });
+    }
+}
+
 impl DirectoryPage {
     /// Keeps the first `limit` entries of each kind.
     pub(crate) fn truncate(&mut self, limit: usize) {

@@ -5,14 +5,18 @@ use std::collections::HashMap;
 use cxhub_model::directory::{DirectoryNumbers, EntryKind, PresenceStatus};
 use cxhub_model::ids::Key;
 use cxhub_model::time::Instant;
-use deadpool_postgres::Transaction;
+use deadpool_postgres::{GenericClient, Transaction};
+use tokio_postgres::IsolationLevel;
 
 use super::PgStore;
 use super::rows::PgCols;
 use crate::columns::Columns;
 use crate::entries;
 use crate::values::{json_keys, json_strings};
-use crate::{DirectoryBatch, DirectoryKind, DirectoryPage, KeyPage, StoreResult};
+use crate::{
+    DirectoryBatch, DirectoryEntries, DirectoryKeys, DirectoryKind, DirectoryPage, KeyPage,
+    StoreResult,
+};
 
 fn ms(at: Option<Instant>) -> Option<i64> {
     at.map(Instant::as_millis)
@@ -263,28 +267,7 @@ impl PgStore {
         tenant_pk: i64,
         wanted: Vec<(EntryKind, Key)>,
     ) -> StoreResult<DirectoryNumbers> {
-        let mut by_kind: HashMap<EntryKind, Vec<&str>> = HashMap::new();
-        for (kind, key) in &wanted {
-            by_kind.entry(*kind).or_default().push(key.as_str());
-        }
-        let client = self.client().await?;
-        let select = client
-            .prepare_cached(
-                "select key, num from directory_number where tenant_pk = $1 and kind = $2 and key = any($3)",
-            )
-            .await?;
-        let mut out = DirectoryNumbers::default();
-        for (kind, keys) in by_kind {
-            for row in client
-                .query(&select, &[&tenant_pk, &kind.as_str(), &keys])
-                .await?
-            {
-                if let Ok(key) = Key::parse(row.get(0)) {
-                    out.insert(kind, key, row.get(1));
-                }
-            }
-        }
-        Ok(out)
+        numbers(&self.client().await?, tenant_pk, wanted).await
     }
 
     /// One page of a kind, in key order (byte order, as SQLite compares text).
@@ -294,37 +277,54 @@ impl PgStore {
         kind: DirectoryKind,
         page: KeyPage,
     ) -> StoreResult<DirectoryPage> {
-        let (table, key_column, columns) = entries::source(kind);
-        let limit = i64::try_from(page.limit)
-            .unwrap_or(i64::MAX)
-            .saturating_add(1);
-        let ids: Option<Vec<&str>> = page
-            .ids
-            .as_ref()
-            .map(|ids| ids.iter().map(Key::as_str).collect());
-        let sql = format!(
-            "select {columns} from {table} where tenant_pk = $1
-             and ($2::text is null or {key_column} > $2 collate \"C\")
-             and ($3::text[] is null or {key_column} = any($3))
-             order by {key_column} collate \"C\" limit $4"
-        );
-        let client = self.client().await?;
-        let rows = client
-            .query(&sql, &[&tenant_pk, &page.after, &ids, &limit])
+        list(&self.client().await?, tenant_pk, kind, &page).await
+    }
+
+    /// Directory entries by key, read in one snapshot.
+    pub async fn lookup(
+        &self,
+        tenant_pk: i64,
+        keys: DirectoryKeys,
+    ) -> StoreResult<DirectoryEntries> {
+        let mut client = self.client().await?;
+        let tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
             .await?;
-        let mut out = DirectoryPage::default();
-        let mut keys = Vec::new();
-        for row in &rows {
-            let mut cols = PgCols::new(row);
-            let key = cols.required_key()?;
-            keys.push(key.as_str().to_owned());
-            entries::read_entry(&mut out, kind, key, &mut cols)?;
+        let mut out = DirectoryEntries::default();
+        let mut wanted = Vec::new();
+        let kinds = [
+            (DirectoryKind::Users, keys.users),
+            (DirectoryKind::Queues, keys.queues),
+            (DirectoryKind::Contacts, keys.contacts),
+            (DirectoryKind::Tags, keys.tags),
+            (DirectoryKind::Categories, keys.categories),
+            (DirectoryKind::Attributes, keys.attributes),
+            (DirectoryKind::PresenceStatuses, keys.presence_statuses),
+        ];
+        for (kind, ids) in kinds {
+            if let Some(numbered) = kind.numbered() {
+                wanted.extend(ids.iter().map(|it| (numbered, it.clone())));
+            }
+            by_keys(&tx, tenant_pk, kind, ids, &mut out).await?;
         }
-        if keys.len() > page.limit {
-            keys.truncate(page.limit);
-            out.truncate(page.limit);
-            out.next = keys.last().cloned();
+        if keys.contact_tags {
+            let tags: Vec<Key> = out
+                .contacts
+                .values()
+                .flat_map(|it| it.tags.iter())
+                .filter(|it| !out.tags.contains_key(it.as_str()))
+                .cloned()
+                .collect();
+            wanted.extend(tags.iter().map(|it| (EntryKind::Tag, it.clone())));
+            by_keys(&tx, tenant_pk, DirectoryKind::Tags, tags, &mut out).await?;
         }
+        if keys.numbers {
+            out.numbers = numbers(&tx, tenant_pk, wanted).await?;
+        }
+        tx.commit().await?;
         Ok(out)
     }
 
@@ -373,4 +373,95 @@ pub(super) async fn upsert_statuses(
         .await?;
     }
     Ok(())
+}
+
+async fn numbers(
+    client: &impl GenericClient,
+    tenant_pk: i64,
+    wanted: Vec<(EntryKind, Key)>,
+) -> StoreResult<DirectoryNumbers> {
+    let mut by_kind: HashMap<EntryKind, Vec<&str>> = HashMap::new();
+    for (kind, key) in &wanted {
+        by_kind.entry(*kind).or_default().push(key.as_str());
+    }
+    let select = client
+        .prepare_cached(
+            "select key, num from directory_number where tenant_pk = $1 and kind = $2 and key = any($3)",
+        )
+        .await?;
+    let mut out = DirectoryNumbers::default();
+    for (kind, keys) in by_kind {
+        for row in client
+            .query(&select, &[&tenant_pk, &kind.as_str(), &keys])
+            .await?
+        {
+            if let Ok(key) = Key::parse(row.get(0)) {
+                out.insert(kind, key, row.get(1));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The entries of `kind` with these keys, added to `out`.
+async fn by_keys(
+    client: &impl GenericClient,
+    tenant_pk: i64,
+    kind: DirectoryKind,
+    mut ids: Vec<Key>,
+    out: &mut DirectoryEntries,
+) -> StoreResult<()> {
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let page = KeyPage {
+        after: None,
+        limit: ids.len(),
+        ids: Some(ids),
+    };
+    out.add_page(list(client, tenant_pk, kind, &page).await?);
+    Ok(())
+}
+
+/// One page of a kind, in key byte order.
+async fn list(
+    client: &impl GenericClient,
+    tenant_pk: i64,
+    kind: DirectoryKind,
+    page: &KeyPage,
+) -> StoreResult<DirectoryPage> {
+    let (table, key_column, columns) = entries::source(kind);
+    let limit = i64::try_from(page.limit)
+        .unwrap_or(i64::MAX)
+        .saturating_add(1);
+    let ids: Option<Vec<&str>> = page
+        .ids
+        .as_ref()
+        .map(|ids| ids.iter().map(Key::as_str).collect());
+    let sql = format!(
+        "select {columns} from {table} where tenant_pk = $1
+         and ($2::text is null or {key_column} > $2 collate \"C\")
+         and ($3::text[] is null or {key_column} = any($3))
+         order by {key_column} collate \"C\" limit $4"
+    );
+    let select = client.prepare_cached(&sql).await?;
+    let rows = client
+        .query(&select, &[&tenant_pk, &page.after, &ids, &limit])
+        .await?;
+    let mut out = DirectoryPage::default();
+    let mut keys = Vec::new();
+    for row in &rows {
+        let mut cols = PgCols::new(row);
+        let key = cols.required_key()?;
+        keys.push(key.as_str().to_owned());
+        entries::read_entry(&mut out, kind, key, &mut cols)?;
+    }
+    if keys.len() > page.limit {
+        keys.truncate(page.limit);
+        out.truncate(page.limit);
+        out.next = keys.last().cloned();
+    }
+    Ok(out)
 }

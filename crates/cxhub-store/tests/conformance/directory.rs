@@ -314,3 +314,50 @@ async fn pages_go_in_key_byte_order() {
         assert_eq!((ids, page.next), (vec!["a-1", "b"], None), "{backend}");
     });
 }
+
+/// A lookup finds entries by key, the tags its contacts carry, and their numbers; after
+/// a change it finds the new values (SQLite's cache is kept per directory generation).
+#[tokio::test]
+async fn lookups_find_entries_their_contacts_tags_and_numbers_and_see_changes() {
+    on_each!(|backend, store| {
+        let pk = tenants!(store, ["acme"])[0];
+        let batch = full_batch();
+        store.upsert_directory(pk, batch.clone()).await.unwrap();
+        let keys = || cxhub_store::DirectoryKeys {
+            users: vec![key("ann"), key("nobody")],
+            contacts: vec![key("bob")],
+            presence_statuses: vec![key("training")],
+            contact_tags: true,
+            numbers: true,
+            ..cxhub_store::DirectoryKeys::default()
+        };
+        let found = store.lookup(pk, keys()).await.unwrap();
+        assert_eq!(found.users.len(), 1, "{backend}");
+        assert_eq!(*found.users[&key("ann")], batch.users[0], "{backend}");
+        assert_eq!(*found.contacts[&key("bob")], batch.contacts[0], "{backend}");
+        assert_eq!(*found.tags[&key("vip")], batch.tags[0], "{backend}");
+        assert!(
+            found.presence_statuses[&key("training")].productive,
+            "{backend}"
+        );
+        let numbers = (
+            found.numbers.get(EntryKind::User, "ann"),
+            found.numbers.get(EntryKind::Contact, "bob"),
+            found.numbers.get(EntryKind::Tag, "vip"),
+            found.numbers.get(EntryKind::User, "nobody"),
+        );
+        assert_eq!(numbers, (Some(1), Some(1), Some(1), None), "{backend}");
+
+        let renamed = User {
+            name: Some("Ann Lee-Park".to_owned()),
+            ..batch.users[0].clone()
+        };
+        let change = DirectoryBatch {
+            users: vec![renamed.clone()],
+            ..DirectoryBatch::default()
+        };
+        store.upsert_directory(pk, change).await.unwrap();
+        let found = store.lookup(pk, keys()).await.unwrap();
+        assert_eq!(*found.users[&key("ann")], renamed, "{backend}");
+    });
+}
