@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use cxhub_model::directory::{DirectoryNumbers, EntryKind, PresenceStatus};
+use cxhub_model::directory::{Contact, DirectoryNumbers, EntryKind, PresenceStatus};
 use cxhub_model::ids::Key;
 use cxhub_model::time::Instant;
 use deadpool_postgres::{GenericClient, Transaction};
@@ -326,6 +326,74 @@ impl PgStore {
         }
         tx.commit().await?;
         Ok(out)
+    }
+
+    /// Contacts whose name, phone, email or id contains `keyword` (any contact when
+    /// `None`), in id order, with the count of all that match. Matching folds ASCII
+    /// letters only, as SQLite's `like` does.
+    pub async fn search_contacts(
+        &self,
+        tenant_pk: i64,
+        keyword: Option<String>,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<(Vec<Contact>, u64)> {
+        let pattern = keyword.map(|keyword| {
+            let escaped = keyword
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        });
+        let fold = |column: &str| {
+            format!(
+                "translate({column}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+            )
+        };
+        let matches = ["name", "phones", "emails", "id"]
+            .map(|column| format!("{} like {} escape '\\'", fold(column), fold("$2")))
+            .join(" or ");
+        let condition =
+            format!("tenant_pk = $1 and deleted_at is null and ($2::text is null or {matches})");
+        let (_, _, columns) = entries::source(DirectoryKind::Contacts);
+        let mut client = self.client().await?;
+        let tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await?;
+        let total: i64 = tx
+            .query_one(
+                &format!("select count(*) from contact where {condition}"),
+                &[&tenant_pk, &pattern],
+            )
+            .await?
+            .get(0);
+        let rows = tx
+            .query(
+                &format!(
+                    "select {columns} from contact where {condition}
+                     order by id collate \"C\" limit $3 offset $4"
+                ),
+                &[
+                    &tenant_pk,
+                    &pattern,
+                    &i64::try_from(limit).unwrap_or(i64::MAX),
+                    &i64::try_from(offset).unwrap_or(i64::MAX),
+                ],
+            )
+            .await?;
+        tx.commit().await?;
+        let contacts = rows
+            .iter()
+            .map(|row| {
+                let mut cols = PgCols::new(row);
+                let id = cols.required_key()?;
+                entries::read_contact(id, &mut cols)
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((contacts, u64::try_from(total).unwrap_or(0)))
     }
 
     /// The key of the entry of `kind` with number `num`, if there is one.

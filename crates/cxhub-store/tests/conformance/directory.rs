@@ -361,3 +361,57 @@ async fn lookups_find_entries_their_contacts_tags_and_numbers_and_see_changes() 
         assert_eq!(*found.users[&key("ann")], renamed, "{backend}");
     });
 }
+
+/// Contact search: a keyword in the name, phones, emails or id, ASCII letters folded and
+/// no others, `%` and `_` taken literally; deleted contacts left out; pages in id byte
+/// order with the count of every match.
+#[tokio::test]
+async fn contact_search_matches_as_sqlite_like_does() {
+    on_each!(|backend, store| {
+        let pk = tenants!(store, ["acme"])[0];
+        let contact = |id: &str, name: &str| Contact {
+            name: Some(name.to_owned()),
+            ..Contact::stub(key(id))
+        };
+        let contacts = vec![
+            contact("bob", "Bob Buyer"),
+            contact("Ann_1", "100% Ann"),
+            contact("AnnX1", "Annie"),
+            contact("emile", "Émile"),
+            Contact {
+                emails: vec!["carl@example.com".to_owned()],
+                ..contact("carl", "C.")
+            },
+            Contact {
+                deleted_at: Instant::from_millis(1),
+                ..contact("dan", "Bob's brother")
+            },
+        ];
+        let batch = DirectoryBatch {
+            contacts,
+            ..DirectoryBatch::default()
+        };
+        store.upsert_directory(pk, batch).await.unwrap();
+        let search = |keyword: Option<&str>, offset, limit| {
+            store.search_contacts(pk, keyword.map(str::to_owned), offset, limit)
+        };
+        let ids = |found: (Vec<Contact>, u64)| {
+            let ids: Vec<String> = found.0.iter().map(|it| it.id.as_str().to_owned()).collect();
+            (ids, found.1)
+        };
+        let got = ids(search(Some("BOB"), 0, 10).await.unwrap());
+        assert_eq!(got, (vec!["bob".to_owned()], 1), "{backend}");
+        let got = ids(search(Some("%"), 0, 10).await.unwrap());
+        assert_eq!(got, (vec!["Ann_1".to_owned()], 1), "{backend}");
+        let got = ids(search(Some("n_1"), 0, 10).await.unwrap());
+        assert_eq!(got, (vec!["Ann_1".to_owned()], 1), "{backend}");
+        let got = ids(search(Some("EXAMPLE.COM"), 0, 10).await.unwrap());
+        assert_eq!(got, (vec!["carl".to_owned()], 1), "{backend}");
+        let got = ids(search(Some("émile"), 0, 10).await.unwrap());
+        assert_eq!(got, (Vec::<String>::new(), 0), "{backend}");
+        // Byte order: `AnnX1` < `Ann_1` (`X` is 0x58, `_` 0x5F) < `bob` < `carl` < `emile`.
+        let got = ids(search(None, 1, 3).await.unwrap());
+        let page = ["Ann_1", "bob", "carl"].map(str::to_owned).to_vec();
+        assert_eq!(got, (page, 5), "{backend}");
+    });
+}
