@@ -9,10 +9,12 @@
 //! together on a new database migrate it once.
 
 mod directory;
+mod presence;
 mod rows;
+mod sql;
 mod tenants;
 
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
 use tokio_postgres::NoTls;
 
 use crate::{StoreError, StoreResult};
@@ -92,6 +94,47 @@ impl PgStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Takes the tenant row's lock for the rest of the transaction. Every write takes it
+/// first, before the counters and rows the triggers lock, so a tenant's writes are
+/// ordered across servers, as SQLite's single writer orders them, and cannot deadlock.
+async fn lock_tenant(tx: &Transaction<'_>, tenant_pk: i64) -> StoreResult<()> {
+    tx.execute(
+        "select 1 from tenant where pk = $1 for update",
+        &[&tenant_pk],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Marks the tenant's records as changed, for what other servers cached of its lists.
+async fn raise_records_generation(tx: &Transaction<'_>, tenant_pk: i64) -> StoreResult<()> {
+    tx.execute(
+        "update tenant set records_generation = records_generation + 1 where pk = $1",
+        &[&tenant_pk],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Creates a stub directory entry a record names, unless the key exists.
+async fn ensure(tx: &Transaction<'_>, tenant_pk: i64, table: &str, key: &str) -> StoreResult<()> {
+    let sql = match table {
+        "user" => "insert into \"user\" (tenant_pk, id) values ($1, $2) on conflict do nothing",
+        "queue" => "insert into queue (tenant_pk, id) values ($1, $2) on conflict do nothing",
+        "contact" => "insert into contact (tenant_pk, id) values ($1, $2) on conflict do nothing",
+        "extension" => {
+            "insert into extension (tenant_pk, id) values ($1, $2) on conflict do nothing"
+        }
+        "tag" => "insert into tag (tenant_pk, id, name) values ($1, $2, $2) on conflict do nothing",
+        "category" => {
+            "insert into category (tenant_pk, id, name) values ($1, $2, $2) on conflict do nothing"
+        }
+        other => unreachable!("no stubs for table {other}"),
+    };
+    tx.execute(sql, &[&tenant_pk, &key]).await?;
+    Ok(())
 }
 
 fn database(err: impl std::error::Error + Send + Sync + 'static) -> StoreError {

@@ -47,6 +47,15 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
+    /// The comparisons that seek past `after` (the bound of the time range, and the
+    /// strict one that breaks ties by record number) and the SQL sort order.
+    pub(crate) fn seek(&self) -> ((&'static str, &'static str), &'static str) {
+        match self.ascending {
+            true => ((">=", ">"), "asc"),
+            false => (("<=", "<"), "desc"),
+        }
+    }
+
     /// The page after a position (the first page when `None`), newest first.
     pub fn after(after: Option<Position>, limit: usize) -> PageRequest {
         PageRequest {
@@ -206,4 +215,18 @@ pub struct TicketFilter {
     pub assignee_id: Option<Key>,
     pub contact_id: Option<Key>,
     pub include_deleted: bool,
+}
+
+/// Trims the one extra row a list fetched and gives the position after the last kept row
+/// when that extra row showed more follow.
+pub(crate) fn page_end<T>(
+    items: &mut Vec<T>,
+    limit: usize,
+    position: impl Fn(&T) -> Position,
+) -> Option<Position> {
+    if items.len() <= limit {
+        return None;
+    }
+    items.truncate(limit);
+    items.last().map(position)
 }

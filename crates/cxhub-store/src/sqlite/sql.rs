@@ -4,7 +4,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 
 use crate::StoreResult;
-use crate::query::{PageRequest, Position};
+use crate::query::PageRequest;
 
 /// The `where` clause of a query over one tenant's rows, with its arguments in order.
 pub(crate) struct Where {
@@ -80,10 +80,7 @@ impl Where {
         time_column: &str,
         page: PageRequest,
     ) -> String {
-        let (cmp, order) = match page.ascending {
-            true => ((">=", ">"), "asc"),
-            false => (("<=", "<"), "desc"),
-        };
+        let (cmp, order) = page.seek();
         if let Some(after) = page.after {
             // The first term bounds the index range; the second breaks ties on equal instants.
             self.and(
@@ -109,16 +106,4 @@ impl Where {
     }
 }
 
-/// Trims the one extra row a list fetched and gives the position after the last kept row
-/// when that extra row showed more follow.
-pub(crate) fn page_end<T>(
-    items: &mut Vec<T>,
-    limit: usize,
-    position: impl Fn(&T) -> Position,
-) -> Option<Position> {
-    if items.len() <= limit {
-        return None;
-    }
-    items.truncate(limit);
-    items.last().map(position)
-}
+pub(crate) use crate::query::page_end;

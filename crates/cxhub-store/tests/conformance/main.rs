@@ -157,5 +157,6 @@ macro_rules! tenants {
 }
 
 mod directory;
+mod presence;
 mod several_servers;
 mod tenants;

@@ -1,0 +1,192 @@
+//! Presence changes.
+
+use cxhub_model::directory::PresenceStatus;
+use cxhub_model::ids::Key;
+use cxhub_model::presence::PresenceChange;
+use deadpool_postgres::{GenericClient, Transaction};
+
+use super::PgStore;
+use super::rows::PgCols;
+use super::sql::Where;
+use crate::columns::Columns;
+use crate::query::{Page, PageRequest, Position, PresenceFilter};
+use crate::values::record_id;
+use crate::{Outcome, StoreResult, Upserted};
+
+/// The first column is the record's number, the id the store shows.
+const COLUMNS: &str = "number, source, external_id, version, user_id, previous_status, new_status, reason, at, ended_at";
+
+impl PgStore {
+    pub async fn upsert_presence(
+        &self,
+        tenant_pk: i64,
+        batch: Vec<PresenceChange>,
+    ) -> StoreResult<Vec<Upserted>> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        super::lock_tenant(&tx, tenant_pk).await?;
+        let mut out = Vec::with_capacity(batch.len());
+        for change in &batch {
+            out.push(upsert_one(&tx, tenant_pk, change).await?);
+        }
+        if out.iter().any(|it| it.outcome.changed()) {
+            super::raise_records_generation(&tx, tenant_pk).await?;
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// How many presence changes match `filter`.
+    pub async fn count_presence(&self, tenant_pk: i64, filter: PresenceFilter) -> StoreResult<u64> {
+        let cond = conditions(tenant_pk, &filter);
+        let client = self.client().await?;
+        let count: i64 = client
+            .query_one(&cond.count_query("presence_change"), &cond.args())
+            .await?
+            .get(0);
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    pub async fn list_presence(
+        &self,
+        tenant_pk: i64,
+        filter: PresenceFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<PresenceChange>> {
+        let mut cond = conditions(tenant_pk, &filter);
+        let sql = cond.page_query(
+            &format!("select {COLUMNS} from presence_change"),
+            "at",
+            page,
+        );
+        let client = self.client().await?;
+        let rows = client.query(&sql, &cond.args()).await?;
+        let mut items = rows
+            .iter()
+            .map(|row| read_row(&mut PgCols::new(row)))
+            .collect::<StoreResult<Vec<_>>>()?;
+        let next = crate::query::page_end(&mut items, page.limit, |it: &PresenceChange| Position {
+            at: it.at.as_millis(),
+            id: it.id.map_or(0, |id| id.get()),
+        });
+        Ok(Page { items, next })
+    }
+}
+
+async fn upsert_one(
+    tx: &Transaction<'_>,
+    tenant_pk: i64,
+    change: &PresenceChange,
+) -> StoreResult<Upserted> {
+    super::ensure(tx, tenant_pk, "user", change.user_id.as_str()).await?;
+    for status in change.previous_status.iter().chain([&change.new_status]) {
+        ensure_status(tx, tenant_pk, status).await?;
+    }
+    let stored = tx
+        .query_opt(
+            "select pk, number, version from presence_change
+             where tenant_pk = $1 and source = $2 and external_id = $3",
+            &[
+                &tenant_pk,
+                &change.source.as_str(),
+                &change.external_id.as_str(),
+            ],
+        )
+        .await?;
+    let values: [&(dyn tokio_postgres::types::ToSql + Sync); 7] = [
+        &change.user_id.as_str(),
+        &change.previous_status.as_ref().map(Key::as_str),
+        &change.new_status.as_str(),
+        &change.reason,
+        &change.at.as_millis(),
+        &change.version,
+        &change.ended_at.map(|it| it.as_millis()),
+    ];
+    let Some(stored) = stored else {
+        let mut args = values.to_vec();
+        let (source, external_id) = (change.source.as_str(), change.external_id.as_str());
+        let more: [&(dyn tokio_postgres::types::ToSql + Sync); 3] =
+            [&tenant_pk, &source, &external_id];
+        args.extend(more);
+        let number: i64 = tx
+            .query_one(
+                "insert into presence_change (user_id, previous_status, new_status, reason, at, version, ended_at,
+                 tenant_pk, source, external_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning number",
+                &args,
+            )
+            .await?
+            .get(0);
+        return Ok(Upserted {
+            id: record_id(number)?,
+            outcome: Outcome::Created,
+        });
+    };
+    let (row, number, version): (i64, i64, i64) = (stored.get(0), stored.get(1), stored.get(2));
+    let outcome = Outcome::of(change.version, Some(version));
+    if outcome == Outcome::Updated {
+        let mut args = values.to_vec();
+        args.push(&row);
+        tx.execute(
+            "update presence_change set user_id = $1, previous_status = $2, new_status = $3, reason = $4,
+             at = $5, version = $6, ended_at = $7 where pk = $8",
+            &args,
+        )
+        .await?;
+    }
+    Ok(Upserted {
+        id: record_id(number)?,
+        outcome,
+    })
+}
+
+/// Adds a status a change names to the catalogue, described from its name alone.
+async fn ensure_status(
+    client: &impl GenericClient,
+    tenant_pk: i64,
+    system_name: &Key,
+) -> StoreResult<()> {
+    let stub = PresenceStatus::stub(system_name.clone());
+    client
+        .execute(
+            "insert into presence_status (tenant_pk, system_name, display_name, emoji, productive)
+             values ($1, $2, $3, '', false) on conflict do nothing",
+            &[&tenant_pk, &stub.system_name.as_str(), &stub.display_name],
+        )
+        .await?;
+    Ok(())
+}
+
+fn read_row<'a>(cols: &mut impl Columns<'a>) -> StoreResult<PresenceChange> {
+    Ok(PresenceChange {
+        id: Some(record_id(cols.required_int()?)?),
+        source: cols.required_key()?,
+        external_id: cols.required_key()?,
+        version: cols.required_int()?,
+        user_id: cols.required_key()?,
+        previous_status: cols.key()?,
+        new_status: cols.required_key()?,
+        reason: cols.text()?,
+        at: cols.required_at()?,
+        ended_at: cols.at()?,
+    })
+}
+
+fn conditions(tenant_pk: i64, filter: &PresenceFilter) -> Where {
+    let mut cond = Where::tenant(tenant_pk);
+    if let Some(from) = filter.from {
+        cond.and("at", ">=", Box::new(from.as_millis()));
+    }
+    if let Some(to) = filter.to {
+        cond.and("at", "<", Box::new(to.as_millis()));
+    }
+    cond.and_eq("user_id", filter.user_id.as_ref().map(Key::as_str));
+    cond.and_in(
+        "new_status",
+        filter
+            .statuses
+            .iter()
+            .map(|it| it.as_str().to_owned())
+            .collect(),
+    );
+    cond
+}

@@ -1,0 +1,91 @@
+//! Conditions and keyset pages of list and count queries, with `$n` placeholders.
+
+use tokio_postgres::types::ToSql;
+
+use crate::query::PageRequest;
+
+/// An argument of a query.
+pub(super) type Arg = Box<dyn ToSql + Sync + Send>;
+
+/// The `where` clause of a query over one tenant's rows, with its arguments in order.
+pub(super) struct Where {
+    sql: String,
+    args: Vec<Arg>,
+}
+
+impl Where {
+    pub(super) fn tenant(tenant_pk: i64) -> Where {
+        Where {
+            sql: " where tenant_pk = $1".to_owned(),
+            args: vec![Box::new(tenant_pk)],
+        }
+    }
+
+    /// The placeholder of the next argument, which is `value`.
+    fn arg(&mut self, value: Arg) -> String {
+        self.args.push(value);
+        format!("${}", self.args.len())
+    }
+
+    /// Adds `and <column> <op> <value>`.
+    pub(super) fn and(&mut self, column: &str, op: &str, value: Arg) {
+        let mark = self.arg(value);
+        self.sql.push_str(&format!(" and {column} {op} {mark}"));
+    }
+
+    pub(super) fn and_eq(&mut self, column: &str, value: Option<&str>) {
+        if let Some(value) = value {
+            self.and(column, "=", Box::new(value.to_owned()));
+        }
+    }
+
+    /// Adds `and column = any(…)` unless `values` is empty (no condition).
+    pub(super) fn and_in(&mut self, column: &str, values: Vec<String>) {
+        if !values.is_empty() {
+            let mark = self.arg(Box::new(values));
+            self.sql.push_str(&format!(" and {column} = any({mark})"));
+        }
+    }
+
+    /// The count of the rows of `table` that match.
+    pub(super) fn count_query(&self, table: &str) -> String {
+        format!("select count(*) from {table}{}", self.sql)
+    }
+
+    /// The SQL of one keyset page of `select` with these conditions, newest (or oldest)
+    /// first by `time_column` and then by record number, one row more than the limit.
+    pub(super) fn page_query(
+        &mut self,
+        select: &str,
+        time_column: &str,
+        page: PageRequest,
+    ) -> String {
+        let (cmp, order) = page.seek();
+        if let Some(after) = page.after {
+            // The first term bounds the index range; the second breaks ties on equal instants.
+            let at = self.arg(Box::new(after.at));
+            let id = self.arg(Box::new(after.id));
+            self.sql.push_str(&format!(
+                " and {time_column} {} {at} and ({time_column} {} {at} or number {} {id})",
+                cmp.0, cmp.1, cmp.1
+            ));
+        }
+        let limit = self.arg(Box::new(
+            i64::try_from(page.limit)
+                .unwrap_or(i64::MAX)
+                .saturating_add(1),
+        ));
+        let offset = self.arg(Box::new(i64::try_from(page.offset).unwrap_or(i64::MAX)));
+        format!(
+            "{select}{} order by {time_column} {order}, number {order} limit {limit} offset {offset}",
+            self.sql
+        )
+    }
+
+    pub(super) fn args(&self) -> Vec<&(dyn ToSql + Sync)> {
+        self.args
+            .iter()
+            .map(|it| it.as_ref() as &(dyn ToSql + Sync))
+            .collect()
+    }
+}
