@@ -13,6 +13,7 @@ mod presence;
 mod rows;
 mod sql;
 mod tenants;
+mod tickets;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
 use tokio_postgres::NoTls;
@@ -106,6 +107,16 @@ async fn lock_tenant(tx: &Transaction<'_>, tenant_pk: i64) -> StoreResult<()> {
     )
     .await?;
     Ok(())
+}
+
+/// A read-only transaction that sees one snapshot, for reads of several statements.
+async fn snapshot(client: &mut deadpool_postgres::Object) -> StoreResult<Transaction<'_>> {
+    Ok(client
+        .build_transaction()
+        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await?)
 }
 
 /// Marks the tenant's records as changed, for what other servers cached of its lists.

@@ -6,7 +6,6 @@ use cxhub_model::directory::{Contact, DirectoryNumbers, EntryKind, PresenceStatu
 use cxhub_model::ids::Key;
 use cxhub_model::time::Instant;
 use deadpool_postgres::{GenericClient, Transaction};
-use tokio_postgres::IsolationLevel;
 
 use super::PgStore;
 use super::rows::PgCols;
@@ -287,12 +286,7 @@ impl PgStore {
         keys: DirectoryKeys,
     ) -> StoreResult<DirectoryEntries> {
         let mut client = self.client().await?;
-        let tx = client
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .await?;
+        let tx = super::snapshot(&mut client).await?;
         let mut out = DirectoryEntries::default();
         let mut wanted = Vec::new();
         let kinds = [
@@ -357,12 +351,7 @@ impl PgStore {
             format!("tenant_pk = $1 and deleted_at is null and ($2::text is null or {matches})");
         let (_, _, columns) = entries::source(DirectoryKind::Contacts);
         let mut client = self.client().await?;
-        let tx = client
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .await?;
+        let tx = super::snapshot(&mut client).await?;
         let total: i64 = tx
             .query_one(
                 &format!("select count(*) from contact where {condition}"),

@@ -33,6 +33,12 @@ impl Where {
         self.sql.push_str(&format!(" and {column} {op} {mark}"));
     }
 
+    /// Adds `and <clause>`, a condition with no argument.
+    pub(super) fn and_clause(&mut self, clause: &str) {
+        self.sql.push_str(" and ");
+        self.sql.push_str(clause);
+    }
+
     pub(super) fn and_eq(&mut self, column: &str, value: Option<&str>) {
         if let Some(value) = value {
             self.and(column, "=", Box::new(value.to_owned()));

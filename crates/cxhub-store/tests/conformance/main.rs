@@ -160,3 +160,4 @@ mod directory;
 mod presence;
 mod several_servers;
 mod tenants;
+mod tickets;
