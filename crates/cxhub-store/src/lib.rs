@@ -17,6 +17,7 @@ pub mod events;
 pub mod pipeline;
 pub mod postgres;
 pub mod query;
+mod records;
 mod sizing;
 pub mod sqlite;
 mod store;

@@ -8,8 +8,8 @@ use deadpool_postgres::{GenericClient, Transaction};
 use super::PgStore;
 use super::rows::PgCols;
 use super::sql::Where;
-use crate::columns::Columns;
 use crate::query::{Page, PageRequest, Position, PresenceFilter};
+use crate::records;
 use crate::values::record_id;
 use crate::{Outcome, StoreResult, Upserted};
 
@@ -63,7 +63,7 @@ impl PgStore {
         let rows = client.query(&sql, &cond.args()).await?;
         let mut items = rows
             .iter()
-            .map(|row| read_row(&mut PgCols::new(row)))
+            .map(|row| records::read_presence(&mut PgCols::new(row)))
             .collect::<StoreResult<Vec<_>>>()?;
         let next = crate::query::page_end(&mut items, page.limit, |it: &PresenceChange| Position {
             at: it.at.as_millis(),
@@ -154,21 +154,6 @@ async fn ensure_status(
         )
         .await?;
     Ok(())
-}
-
-fn read_row<'a>(cols: &mut impl Columns<'a>) -> StoreResult<PresenceChange> {
-    Ok(PresenceChange {
-        id: Some(record_id(cols.required_int()?)?),
-        source: cols.required_key()?,
-        external_id: cols.required_key()?,
-        version: cols.required_int()?,
-        user_id: cols.required_key()?,
-        previous_status: cols.key()?,
-        new_status: cols.required_key()?,
-        reason: cols.text()?,
-        at: cols.required_at()?,
-        ended_at: cols.at()?,
-    })
 }
 
 fn conditions(tenant_pk: i64, filter: &PresenceFilter) -> Where {

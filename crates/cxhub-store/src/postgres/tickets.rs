@@ -3,7 +3,7 @@
 use cxhub_model::directory::AttributeType;
 use cxhub_model::error::FieldError;
 use cxhub_model::ids::{Key, RecordId};
-use cxhub_model::ticket::{CustomField, FieldValue, Priority, Ticket, TicketStatus};
+use cxhub_model::ticket::{CustomField, FieldValue, Ticket};
 use cxhub_model::time::Instant;
 use deadpool_postgres::{GenericClient, Transaction};
 use tokio_postgres::types::ToSql;
@@ -13,6 +13,7 @@ use super::rows::PgCols;
 use super::sql::Where;
 use crate::columns::Columns;
 use crate::query::{Page, PageRequest, Position, TicketFilter};
+use crate::records;
 use crate::values::{corrupt, record_id};
 use crate::{Outcome, StoreError, StoreResult, TicketEdit, Upserted};
 
@@ -338,33 +339,7 @@ async fn insert_children(tx: &Transaction<'_>, pk: i64, ticket: &Ticket) -> Stor
 
 /// Reads [`COLUMNS`]: the row's key, and the ticket without its children.
 fn read_row(row: &tokio_postgres::Row) -> StoreResult<(i64, Ticket)> {
-    let mut cols = PgCols::new(row);
-    let pk = cols.required_int()?;
-    let number = cols.required_int()?;
-    let ticket = Ticket {
-        id: Some(record_id(number)?),
-        number: Some(number),
-        source: cols.required_key()?,
-        external_id: cols.required_key()?,
-        version: cols.required_int()?,
-        title: cols.required_text()?,
-        description: cols.text()?,
-        ticket_type: cols.text()?,
-        channel: cols.text()?,
-        priority: cols.required(Priority::parse)?,
-        status: cols.required(TicketStatus::parse)?,
-        contact_id: cols.key()?,
-        creator_id: cols.key()?,
-        assignee_id: cols.key()?,
-        reason_to_assign: cols.text()?,
-        created_at: cols.required_at()?,
-        updated_at: cols.at()?,
-        deleted_at: cols.at()?,
-        tags: Vec::new(),
-        categories: Vec::new(),
-        custom_fields: Vec::new(),
-    };
-    Ok((pk, ticket))
+    records::read_ticket(&mut PgCols::new(row))
 }
 
 /// The ticket read from row `pk`, with its tags, categories and fields.

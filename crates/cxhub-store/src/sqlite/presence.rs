@@ -9,7 +9,6 @@ use super::codec::{self, Cols};
 use super::sql::{Where, page_end};
 use super::writer::WriteCtx;
 use super::{SqliteStore, directory, upsert_key};
-use crate::columns::Columns;
 use crate::query::{Page, PageRequest, Position, PresenceFilter};
 use crate::{Outcome, StoreResult, Upserted};
 
@@ -158,19 +157,7 @@ fn upsert_one(
 }
 
 fn read_row(row: &rusqlite::Row<'_>) -> StoreResult<PresenceChange> {
-    let mut cols = Cols::new(row);
-    Ok(PresenceChange {
-        id: Some(codec::record_id(cols.get()?)?),
-        source: cols.required_key()?,
-        external_id: cols.required_key()?,
-        version: cols.get()?,
-        user_id: cols.required_key()?,
-        previous_status: cols.key()?,
-        new_status: cols.required_key()?,
-        reason: cols.text()?,
-        at: cols.required_at()?,
-        ended_at: cols.at()?,
-    })
+    crate::records::read_presence(&mut Cols::new(row))
 }
 
 pub(super) fn conditions(tenant_pk: i64, filter: &PresenceFilter) -> Where {

@@ -3,7 +3,7 @@
 use cxhub_model::directory::AttributeType;
 use cxhub_model::error::FieldError;
 use cxhub_model::ids::{Key, RecordId};
-use cxhub_model::ticket::{CustomField, FieldValue, Priority, Ticket, TicketStatus};
+use cxhub_model::ticket::{CustomField, FieldValue, Ticket};
 use cxhub_model::time::Instant;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
@@ -310,33 +310,7 @@ fn insert_children(conn: &Connection, row: i64, ticket: &Ticket) -> StoreResult<
 
 /// Reads [`COLUMNS`]: the row's id, and the ticket without its children.
 fn read_row(row: &rusqlite::Row<'_>) -> StoreResult<(i64, Ticket)> {
-    let mut cols = Cols::new(row);
-    let row: i64 = cols.get()?;
-    let number: i64 = cols.get()?;
-    let ticket = Ticket {
-        id: Some(codec::record_id(number)?),
-        number: Some(number),
-        source: cols.required_key()?,
-        external_id: cols.required_key()?,
-        version: cols.get()?,
-        title: cols.get()?,
-        description: cols.text()?,
-        ticket_type: cols.text()?,
-        channel: cols.text()?,
-        priority: cols.required(Priority::parse)?,
-        status: cols.required(TicketStatus::parse)?,
-        contact_id: cols.key()?,
-        creator_id: cols.key()?,
-        assignee_id: cols.key()?,
-        reason_to_assign: cols.text()?,
-        created_at: cols.required_at()?,
-        updated_at: cols.at()?,
-        deleted_at: cols.at()?,
-        tags: Vec::new(),
-        categories: Vec::new(),
-        custom_fields: Vec::new(),
-    };
-    Ok((row, ticket))
+    crate::records::read_ticket(&mut Cols::new(row))
 }
 
 /// The ticket read from `row`, with its tags, categories and fields.

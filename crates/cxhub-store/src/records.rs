@@ -1,0 +1,56 @@
+//! Records read from a row, the same on every backend.
+
+use cxhub_model::presence::PresenceChange;
+use cxhub_model::ticket::{Priority, Ticket, TicketStatus};
+
+use crate::StoreResult;
+use crate::columns::Columns;
+use crate::values::record_id;
+
+/// A presence change: the select list is the record's number, then its columns in the
+/// order read here.
+pub(crate) fn read_presence<'a>(cols: &mut impl Columns<'a>) -> StoreResult<PresenceChange> {
+    Ok(PresenceChange {
+        id: Some(record_id(cols.required_int()?)?),
+        source: cols.required_key()?,
+        external_id: cols.required_key()?,
+        version: cols.required_int()?,
+        user_id: cols.required_key()?,
+        previous_status: cols.key()?,
+        new_status: cols.required_key()?,
+        reason: cols.text()?,
+        at: cols.required_at()?,
+        ended_at: cols.at()?,
+    })
+}
+
+/// A ticket without its children, after the row's own key: the select list is `pk` (or
+/// `id`), `number`, then the ticket's columns in the order read here.
+pub(crate) fn read_ticket<'a>(cols: &mut impl Columns<'a>) -> StoreResult<(i64, Ticket)> {
+    let pk = cols.required_int()?;
+    let number = cols.required_int()?;
+    let ticket = Ticket {
+        id: Some(record_id(number)?),
+        number: Some(number),
+        source: cols.required_key()?,
+        external_id: cols.required_key()?,
+        version: cols.required_int()?,
+        title: cols.required_text()?,
+        description: cols.text()?,
+        ticket_type: cols.text()?,
+        channel: cols.text()?,
+        priority: cols.required(Priority::parse)?,
+        status: cols.required(TicketStatus::parse)?,
+        contact_id: cols.key()?,
+        creator_id: cols.key()?,
+        assignee_id: cols.key()?,
+        reason_to_assign: cols.text()?,
+        created_at: cols.required_at()?,
+        updated_at: cols.at()?,
+        deleted_at: cols.at()?,
+        tags: Vec::new(),
+        categories: Vec::new(),
+        custom_fields: Vec::new(),
+    };
+    Ok((pk, ticket))
+}
