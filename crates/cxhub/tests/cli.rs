@@ -547,7 +547,8 @@ async fn every_request_is_logged_and_counted() {
         r#"cxhub_events_total{outcome="rejected"} 1"#,
         "cxhub_http_request_duration_seconds_bucket",
         "cxhub_writer_commit_seconds_count",
-        "cxhub_writer_queue_depth 0",
+        // A gauge, live: the clock sweep's first job may still be queued at the scrape.
+        "cxhub_writer_queue_depth ",
         "cxhub_database_size_bytes",
     ] {
         assert!(text.contains(expected), "missing {expected} in\n{text}");
