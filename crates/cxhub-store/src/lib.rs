@@ -233,6 +233,25 @@ pub struct DirectoryPage {
     pub next: Option<String>,
 }
 
+impl DirectoryKeys {
+    /// The keys asked for, by kind, taken out of `self` (its flags stay).
+    pub(crate) fn take_by_kind(&mut self) -> [(DirectoryKind, Vec<Key>); 7] {
+        let take = std::mem::take;
+        [
+            (DirectoryKind::Users, take(&mut self.users)),
+            (DirectoryKind::Queues, take(&mut self.queues)),
+            (DirectoryKind::Contacts, take(&mut self.contacts)),
+            (DirectoryKind::Tags, take(&mut self.tags)),
+            (DirectoryKind::Categories, take(&mut self.categories)),
+            (DirectoryKind::Attributes, take(&mut self.attributes)),
+            (
+                DirectoryKind::PresenceStatuses,
+                take(&mut self.presence_statuses),
+            ),
+        ]
+    }
+}
+
 impl DirectoryEntries {
     /// Adds every entry of a page, by key.
     pub(crate) fn add_page(&mut self, page: DirectoryPage) {

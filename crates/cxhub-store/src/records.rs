@@ -1,11 +1,13 @@
 //! Records read from a row, the same on every backend.
 
+use cxhub_model::directory::AttributeType;
+use cxhub_model::ids::Key;
 use cxhub_model::presence::PresenceChange;
-use cxhub_model::ticket::{Priority, Ticket, TicketStatus};
+use cxhub_model::ticket::{FieldValue, Priority, Ticket, TicketStatus};
 
 use crate::StoreResult;
 use crate::columns::Columns;
-use crate::values::record_id;
+use crate::values::{corrupt, record_id};
 
 /// A presence change: the select list is the record's number, then its columns in the
 /// order read here.
@@ -53,4 +55,22 @@ pub(crate) fn read_ticket<'a>(cols: &mut impl Columns<'a>) -> StoreResult<(i64, 
         custom_fields: Vec::new(),
     };
     Ok((pk, ticket))
+}
+
+/// A custom field's value from the column of its attribute's kind (the others are null).
+pub(crate) fn field_value(
+    attribute_id: &Key,
+    kind: AttributeType,
+    text: Option<String>,
+    number: Option<f64>,
+    boolean: Option<bool>,
+    date: Option<String>,
+) -> StoreResult<FieldValue> {
+    let value = match kind {
+        AttributeType::Text => text.map(FieldValue::Text),
+        AttributeType::Number => number.map(FieldValue::Number),
+        AttributeType::Boolean => boolean.map(FieldValue::Boolean),
+        AttributeType::Date => date.and_then(|it| FieldValue::parse_date(&it).ok()),
+    };
+    value.ok_or_else(|| corrupt(format!("custom field {attribute_id}")))
 }

@@ -283,21 +283,13 @@ impl PgStore {
     pub async fn lookup(
         &self,
         tenant_pk: i64,
-        keys: DirectoryKeys,
+        mut keys: DirectoryKeys,
     ) -> StoreResult<DirectoryEntries> {
         let mut client = self.client().await?;
         let tx = super::snapshot(&mut client).await?;
         let mut out = DirectoryEntries::default();
         let mut wanted = Vec::new();
-        let kinds = [
-            (DirectoryKind::Users, keys.users),
-            (DirectoryKind::Queues, keys.queues),
-            (DirectoryKind::Contacts, keys.contacts),
-            (DirectoryKind::Tags, keys.tags),
-            (DirectoryKind::Categories, keys.categories),
-            (DirectoryKind::Attributes, keys.attributes),
-            (DirectoryKind::PresenceStatuses, keys.presence_statuses),
-        ];
+        let kinds = keys.take_by_kind();
         for (kind, ids) in kinds {
             if let Some(numbered) = kind.numbered() {
                 wanted.extend(ids.iter().map(|it| (numbered, it.clone())));

@@ -385,13 +385,7 @@ async fn with_children(
         let number: Option<f64> = row.try_get(3)?;
         let boolean: Option<bool> = row.try_get(4)?;
         let date: Option<String> = row.try_get(5)?;
-        let value = match kind {
-            AttributeType::Text => text.map(FieldValue::Text),
-            AttributeType::Number => number.map(FieldValue::Number),
-            AttributeType::Boolean => boolean.map(FieldValue::Boolean),
-            AttributeType::Date => date.and_then(|it| FieldValue::parse_date(&it).ok()),
-        };
-        let value = value.ok_or_else(|| corrupt(format!("custom field {attribute_id}")))?;
+        let value = crate::records::field_value(&attribute_id, kind, text, number, boolean, date)?;
         ticket.custom_fields.push(CustomField {
             attribute_id,
             value,

@@ -94,7 +94,7 @@ impl SqliteStore {
     pub async fn lookup(
         &self,
         tenant_pk: i64,
-        keys: DirectoryKeys,
+        mut keys: DirectoryKeys,
     ) -> StoreResult<DirectoryEntries> {
         let cache = self.directory_cache.clone();
         let number_cache = self.number_cache.clone();
@@ -105,15 +105,7 @@ impl SqliteStore {
                 .prepare_cached("select directory_generation from tenant where pk = ?1")?
                 .query_row([tenant_pk], |row| row.get(0))?;
             let mut out = DirectoryEntries::default();
-            let kinds = [
-                (DirectoryKind::Users, keys.users),
-                (DirectoryKind::Queues, keys.queues),
-                (DirectoryKind::Contacts, keys.contacts),
-                (DirectoryKind::Tags, keys.tags),
-                (DirectoryKind::Categories, keys.categories),
-                (DirectoryKind::Attributes, keys.attributes),
-                (DirectoryKind::PresenceStatuses, keys.presence_statuses),
-            ];
+            let kinds = keys.take_by_kind();
             let at = Snapshot {
                 tenant_pk,
                 generation,

@@ -342,13 +342,7 @@ fn with_children(conn: &Connection, (id, mut ticket): (i64, Ticket)) -> StoreRes
             Option<bool>,
             Option<String>,
         ) = (cols.get()?, cols.get()?, cols.get()?, cols.get()?);
-        let value = match kind {
-            AttributeType::Text => text.map(FieldValue::Text),
-            AttributeType::Number => number.map(FieldValue::Number),
-            AttributeType::Boolean => boolean.map(FieldValue::Boolean),
-            AttributeType::Date => date.and_then(|it| FieldValue::parse_date(&it).ok()),
-        };
-        let value = value.ok_or_else(|| codec::corrupt(format!("custom field {attribute_id}")))?;
+        let value = crate::records::field_value(&attribute_id, kind, text, number, boolean, date)?;
         ticket.custom_fields.push(CustomField {
             attribute_id,
             value,
