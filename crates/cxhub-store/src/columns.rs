@@ -26,6 +26,9 @@ pub(crate) trait Columns<'a> {
     /// A boolean column (an integer 0 or 1 in SQLite).
     fn flag(&mut self) -> StoreResult<bool>;
 
+    /// A boolean column that may be null.
+    fn opt_flag(&mut self) -> StoreResult<Option<bool>>;
+
     fn text(&mut self) -> StoreResult<Option<String>> {
         Ok(self.text_ref()?.map(str::to_owned))
     }

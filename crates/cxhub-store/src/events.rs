@@ -44,6 +44,32 @@ pub struct StoredEvent {
     pub received_at: Instant,
 }
 
+impl StoredEvent {
+    /// `event` as stored in arrival position `seq`.
+    pub(crate) fn stored(event: &NewEvent, seq: i64, received_at: Instant) -> StoredEvent {
+        StoredEvent {
+            seq,
+            source: event.source.clone(),
+            event_id: event.event_id.clone(),
+            subject_kind: event.subject_kind,
+            subject_id: event.subject_id.clone(),
+            type_name: event.type_name.clone(),
+            at: event.at,
+            body: event.body.clone(),
+            received_at,
+        }
+    }
+
+    /// The record (or user) this event is folded into.
+    pub(crate) fn subject(&self) -> Subject {
+        Subject {
+            kind: self.subject_kind,
+            source: self.source.clone(),
+            id: self.subject_id.clone(),
+        }
+    }
+}
+
 /// What became of one event of a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventOutcome {
@@ -118,3 +144,124 @@ pub trait Projector: Send + Sync + 'static {
 
 /// What a projector read of a new event ahead of its fold (see [`Projector::read`]).
 pub type Read = Option<Box<dyn std::any::Any + Send>>;
+
+/// A consecutive run of one user's presence events around new ones, in time order: the
+/// new events with up to two before the first and two after the last. The change before
+/// the first new one needs the one before it for its previous status, and the last
+/// change refolded needs the one after it for its end: those two are context, folded
+/// but not written.
+pub(crate) struct Window {
+    pub(crate) events: Vec<StoredEvent>,
+    /// How many of them come before the first new event, and after the last (0 to 2).
+    pub(crate) before: usize,
+    pub(crate) after: usize,
+}
+
+impl Window {
+    pub(crate) fn new(
+        mut before: Vec<StoredEvent>,
+        between: Vec<StoredEvent>,
+        after: Vec<StoredEvent>,
+    ) -> Window {
+        // `before` is read nearest first.
+        before.reverse();
+        let (n_before, n_after) = (before.len(), after.len());
+        Window {
+            events: before.into_iter().chain(between).chain(after).collect(),
+            before: n_before,
+            after: n_after,
+        }
+    }
+
+    /// The event ids whose changes are written: all but the context at either end.
+    pub(crate) fn written(&self) -> std::collections::HashSet<Key> {
+        let mut keep: std::collections::HashSet<Key> =
+            self.events.iter().map(|it| it.event_id.clone()).collect();
+        if self.before == 2 {
+            keep.remove(&self.events[0].event_id);
+        }
+        if self.after == 2 {
+            keep.remove(&self.events[self.events.len() - 1].event_id);
+        }
+        keep
+    }
+}
+
+/// A place in a user's presence events: (at, event id), their canonical order.
+pub(crate) type Point<'a> = (Instant, &'a Key);
+
+/// The first and last (at, event id) of new presence events: the canonical order of a
+/// user's changes, and the span a [`Window`] is read around.
+pub(crate) fn span<'a>(
+    new: impl Iterator<Item = &'a StoredEvent> + Clone,
+) -> Option<(Point<'a>, Point<'a>)> {
+    let points = new.map(|it| (it.at, &it.event_id));
+    Some((points.clone().min()?, points.max()?))
+}
+
+/// The columns of a record whose clock rule is due, after its row key, in the order
+/// [`Due::read`] reads them.
+pub(crate) const DUE_COLUMNS: &str =
+    "tenant_pk, channel, source, external_id, status, ended_at, sla_status";
+
+/// A record whose clock rule is due: what it is, and what the clock can change of it.
+pub(crate) struct Due {
+    pub(crate) row: i64,
+    pub(crate) tenant_pk: i64,
+    pub(crate) subject: Subject,
+    status: String,
+    ended_at: Option<i64>,
+    sla_status: Option<String>,
+}
+
+impl Due {
+    /// Reads the row key, then [`DUE_COLUMNS`].
+    pub(crate) fn read<'a>(cols: &mut impl crate::columns::Columns<'a>) -> crate::StoreResult<Due> {
+        let row = cols.required_int()?;
+        let tenant_pk = cols.required_int()?;
+        let kind = match cols.required_text()?.as_str() {
+            "voice" => SubjectKind::Call,
+            _ => SubjectKind::Conversation,
+        };
+        Ok(Due {
+            row,
+            tenant_pk,
+            subject: Subject {
+                kind,
+                source: cols.required_key()?,
+                id: cols.required_key()?,
+            },
+            status: cols.required_text()?,
+            ended_at: cols.int()?,
+            sla_status: cols.text()?,
+        })
+    }
+
+    /// Whether the refolded `record` says what is stored of all the clock can change:
+    /// the outcome, the end, the SLA.
+    pub(crate) fn unchanged_in(&self, record: &Interaction) -> bool {
+        record.status.as_str() == self.status
+            && record.ended_at.map(Instant::as_millis) == self.ended_at
+            && record.sla_status.map(|it| it.as_str()) == self.sla_status.as_deref()
+    }
+}
+
+/// The columns of a stored event, in the order [`read_stored`] reads them.
+pub(crate) const EVENT_COLUMNS: &str =
+    "seq, source, event_id, subject_kind, subject_id, type, at, body, received_at";
+
+pub(crate) fn read_stored<'a>(
+    cols: &mut impl crate::columns::Columns<'a>,
+) -> crate::StoreResult<StoredEvent> {
+    Ok(StoredEvent {
+        seq: cols.required_int()?,
+        source: cols.required_key()?,
+        event_id: cols.required_key()?,
+        subject_kind: cols.required(SubjectKind::parse)?,
+        subject_id: cols.required_key()?,
+        type_name: cols.required_text()?,
+        at: cols.required_at()?,
+        body: cols.required_text()?,
+        received_at: cols.required_at()?,
+    })
+}

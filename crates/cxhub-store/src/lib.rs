@@ -12,8 +12,10 @@
 //! - [`sqlite`]: the embedded default backend.
 
 mod columns;
+mod conditions;
 mod entries;
 pub mod events;
+mod listing;
 pub mod pipeline;
 pub mod postgres;
 pub mod query;
@@ -21,6 +23,7 @@ mod records;
 mod sizing;
 pub mod sqlite;
 mod store;
+pub mod testing;
 pub mod tokens;
 mod values;
 
@@ -299,9 +302,10 @@ impl prometheus_client::collector::Collector for DatabaseSize {
         &self,
         mut encoder: prometheus_client::encoding::DescriptorEncoder,
     ) -> Result<(), std::fmt::Error> {
-        let bytes = match &self.0 {
-            Store::Sqlite(store) => store.size_bytes(),
+        let Store::Sqlite(store) = &self.0 else {
+            return Ok(());
         };
+        let bytes = store.size_bytes();
         let metric = encoder.encode_descriptor(
             "cxhub_database_size_bytes",
             "Bytes the database takes on disk (its file and write-ahead log)",

@@ -9,6 +9,8 @@
 //! together on a new database migrate it once.
 
 mod directory;
+mod events;
+mod interactions;
 mod presence;
 mod rows;
 mod sql;
@@ -34,6 +36,8 @@ const MIGRATION_LOCK: i64 = 0x6378_6875_6200;
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
+    /// Counts and offset bookmarks, filed under the tenant's records generation.
+    listing: std::sync::Arc<crate::listing::Listing>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -59,9 +63,17 @@ impl PgStore {
             .max_size(crate::sizing::postgres_pool())
             .build()
             .map_err(database)?;
-        let store = PgStore { pool };
+        let store = PgStore {
+            pool,
+            listing: Default::default(),
+        };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// The connection pool's figures, for `/metrics`.
+    pub fn pool_metrics(&self) -> PoolMetrics {
+        PoolMetrics(self.pool.clone())
     }
 
     async fn client(&self) -> StoreResult<deadpool_postgres::Object> {
@@ -119,6 +131,18 @@ async fn snapshot(client: &mut deadpool_postgres::Object) -> StoreResult<Transac
         .await?)
 }
 
+/// The tenant's records generation, as of the caller's snapshot (`crate::listing`).
+async fn records_generation(tx: &Transaction<'_>, tenant_pk: i64) -> StoreResult<u64> {
+    let generation: i64 = tx
+        .query_one(
+            "select records_generation from tenant where pk = $1",
+            &[&tenant_pk],
+        )
+        .await?
+        .get(0);
+    Ok(generation.unsigned_abs())
+}
+
 /// Marks the tenant's records as changed, for what other servers cached of its lists.
 async fn raise_records_generation(tx: &Transaction<'_>, tenant_pk: i64) -> StoreResult<()> {
     tx.execute(
@@ -148,12 +172,85 @@ async fn ensure(tx: &Transaction<'_>, tenant_pk: i64, table: &str, key: &str) ->
     Ok(())
 }
 
+/// Creates stub entries in `table` for the keys that have none, in the order given
+/// (which is the order their directory numbers follow), in one statement.
+async fn ensure_all(
+    tx: &Transaction<'_>,
+    tenant_pk: i64,
+    table: &str,
+    mut keys: Vec<String>,
+) -> StoreResult<()> {
+    let mut seen = std::collections::HashSet::new();
+    keys.retain(|it| seen.insert(it.clone()));
+    let (target, name) = match table {
+        "user" => ("\"user\" (tenant_pk, id)", ""),
+        "queue" => ("queue (tenant_pk, id)", ""),
+        "contact" => ("contact (tenant_pk, id)", ""),
+        "extension" => ("extension (tenant_pk, id)", ""),
+        "tag" => ("tag (tenant_pk, id, name)", ", key"),
+        "category" => ("category (tenant_pk, id, name)", ", key"),
+        other => unreachable!("no stubs for table {other}"),
+    };
+    let sql = format!(
+        "insert into {target} select $1, key{name} from unnest($2::text[]) with ordinality as k(key, ord)
+         order by ord on conflict do nothing"
+    );
+    tx.execute(&sql, &[&tenant_pk, &keys]).await?;
+    Ok(())
+}
+
 fn database(err: impl std::error::Error + Send + Sync + 'static) -> StoreError {
     StoreError::Database(Box::new(err))
 }
 
 impl From<tokio_postgres::Error> for StoreError {
     fn from(err: tokio_postgres::Error) -> StoreError {
+        // PostgreSQL's text cannot hold U+0000 (SQLite's can): input with it is refused
+        // as invalid, whether written or given as a filter.
+        if err.code() == Some(&tokio_postgres::error::SqlState::CHARACTER_NOT_IN_REPERTOIRE) {
+            return StoreError::Invalid(cxhub_model::error::FieldError::new(
+                "text",
+                "must not contain U+0000 (NUL), which PostgreSQL cannot store",
+            ));
+        }
         database(err)
+    }
+}
+
+/// The connection pool's size and idle connections, read at each scrape.
+#[derive(Debug)]
+pub struct PoolMetrics(Pool);
+
+impl prometheus_client::collector::Collector for PoolMetrics {
+    fn encode(
+        &self,
+        mut encoder: prometheus_client::encoding::DescriptorEncoder,
+    ) -> Result<(), std::fmt::Error> {
+        use prometheus_client::encoding::EncodeMetric;
+        use prometheus_client::metrics::MetricType;
+        use prometheus_client::metrics::gauge::ConstGauge;
+        let status = self.0.status();
+        let figures = [
+            (
+                "cxhub_postgres_pool_connections",
+                "Connections the pool holds",
+                status.size,
+            ),
+            (
+                "cxhub_postgres_pool_idle",
+                "Connections of the pool not in use",
+                status.available,
+            ),
+            (
+                "cxhub_postgres_pool_max",
+                "Connections the pool may hold",
+                status.max_size,
+            ),
+        ];
+        for (name, help, value) in figures {
+            let metric = encoder.encode_descriptor(name, help, None, MetricType::Gauge)?;
+            ConstGauge::new(i64::try_from(value).unwrap_or(i64::MAX)).encode(metric)?;
+        }
+        Ok(())
     }
 }

@@ -9,6 +9,8 @@ use crate::StoreResult;
 use crate::columns::Columns;
 use crate::values::{corrupt, record_id};
 
+pub(crate) mod interaction;
+
 /// A presence change: the select list is the record's number, then its columns in the
 /// order read here.
 pub(crate) fn read_presence<'a>(cols: &mut impl Columns<'a>) -> StoreResult<PresenceChange> {
@@ -73,4 +75,23 @@ pub(crate) fn field_value(
         AttributeType::Date => date.and_then(|it| FieldValue::parse_date(&it).ok()),
     };
     value.ok_or_else(|| corrupt(format!("custom field {attribute_id}")))
+}
+
+/// The version a presence change folded from events is written with: one more than the
+/// stored change's (1 when new), or `None` when the stored change says the same already
+/// (then nothing is written).
+pub(crate) fn folded_presence_version(
+    stored: Option<&PresenceChange>,
+    change: &PresenceChange,
+) -> Option<i64> {
+    let content = |it: &PresenceChange| PresenceChange {
+        id: None,
+        version: 0,
+        ..it.clone()
+    };
+    match stored {
+        Some(stored) if content(stored) == content(change) => None,
+        Some(stored) => Some(stored.version.saturating_add(1)),
+        None => Some(1),
+    }
 }

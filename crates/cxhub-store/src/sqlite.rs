@@ -54,7 +54,7 @@ pub struct SqliteStore {
     readers: Arc<ReaderPool>,
     writer: Writer,
     /// Write generations, counts and offset bookmarks (see `listing.rs`).
-    listing: Arc<listing::Listing>,
+    listing: Arc<crate::listing::Listing>,
     /// Directory entries that lookups read, per tenant generation (see `directory.rs`).
     directory_cache: Arc<directory::Cache>,
     /// Directory numbers read so far (see `numbers.rs`).
@@ -83,7 +83,7 @@ impl SqliteStore {
             path: path.to_owned(),
             readers: Arc::new(ReaderPool::new(path.to_owned())),
             writer,
-            listing: Arc::new(listing::Listing::default()),
+            listing: Arc::new(crate::listing::Listing::default()),
             directory_cache: Arc::new(directory::Cache::default()),
             number_cache: Arc::new(numbers::NumberCache::default()),
         })

@@ -19,6 +19,7 @@ macro_rules! backend {
     ($self:ident, $store:ident => $body:expr) => {
         match $self {
             Store::Sqlite($store) => $body,
+            Store::Postgres($store) => $body,
         }
     };
 }
@@ -30,18 +31,17 @@ macro_rules! backend {
 #[derive(Clone)]
 pub enum Store {
     Sqlite(sqlite::SqliteStore),
+    Postgres(postgres::PgStore),
 }
 
 impl Store {
     /// Opens the database a URL names, creating and migrating it as needed.
     ///
-    /// A plain path or `sqlite://PATH` opens SQLite; `postgres://` is reserved for the
-    /// PostgreSQL backend.
+    /// `postgres://` (or `postgresql://`) opens PostgreSQL; a plain path or
+    /// `sqlite://PATH` opens SQLite.
     pub async fn open(url: &str) -> StoreResult<Store> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Err(StoreError::UnsupportedUrl(
-                "postgres support is not built yet".to_owned(),
-            ));
+            return Ok(Store::Postgres(postgres::PgStore::open(url).await?));
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
         let store = sqlite::SqliteStore::open(std::path::Path::new(path)).await?;
@@ -282,28 +282,31 @@ impl Store {
         backend!(self, store => store.lookup(scope.pk, keys).await)
     }
 
-    /// Registers the store's figures (the writer's queue and commits, the database's
-    /// size) in `registry`, read at each scrape.
+    /// Registers the store's figures in `registry`, read at each scrape: SQLite's writer
+    /// (its queue and commits) and file size, or PostgreSQL's connection pool.
     pub fn register_metrics(&self, registry: &mut prometheus_client::registry::Registry) {
-        backend!(self, store => {
-            let stats = store.writer_stats();
-            registry.register(
-                "cxhub_writer_queue_depth",
-                "Write jobs waiting for the writer thread",
-                stats.queued,
-            );
-            registry.register(
-                "cxhub_writer_commit_seconds",
-                "Time of each group commit of the writer thread",
-                stats.commit_seconds,
-            );
-            registry.register(
-                "cxhub_writer_jobs_per_commit",
-                "Write jobs in each group commit",
-                stats.jobs_per_commit,
-            );
-            registry.register_collector(Box::new(DatabaseSize(self.clone())));
-        })
+        match self {
+            Store::Sqlite(store) => {
+                let stats = store.writer_stats();
+                registry.register(
+                    "cxhub_writer_queue_depth",
+                    "Write jobs waiting for the writer thread",
+                    stats.queued,
+                );
+                registry.register(
+                    "cxhub_writer_commit_seconds",
+                    "Time of each group commit of the writer thread",
+                    stats.commit_seconds,
+                );
+                registry.register(
+                    "cxhub_writer_jobs_per_commit",
+                    "Write jobs in each group commit",
+                    stats.jobs_per_commit,
+                );
+                registry.register_collector(Box::new(DatabaseSize(self.clone())));
+            }
+            Store::Postgres(store) => registry.register_collector(Box::new(store.pool_metrics())),
+        }
     }
 
     /// The directory numbers of these entries; keys without one are left out.

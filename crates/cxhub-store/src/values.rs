@@ -28,3 +28,39 @@ pub(crate) fn json_keys(values: &[Key]) -> String {
     let texts: Vec<&str> = values.iter().map(Key::as_str).collect();
     serde_json::to_string(&texts).expect("a list of strings always serializes")
 }
+
+/// A value written to a column, the same for every backend; each converts it to its
+/// driver's parameter type. `Null` fits a column of any type.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell {
+    Null,
+    Int(i64),
+    Text(String),
+    Flag(bool),
+}
+
+impl Cell {
+    pub(crate) fn text(value: Option<&str>) -> Cell {
+        value.map_or(Cell::Null, |it| Cell::Text(it.to_owned()))
+    }
+
+    pub(crate) fn key(value: Option<&Key>) -> Cell {
+        Cell::text(value.map(Key::as_str))
+    }
+
+    pub(crate) fn int(value: Option<i64>) -> Cell {
+        value.map_or(Cell::Null, Cell::Int)
+    }
+
+    pub(crate) fn secs(value: Option<u32>) -> Cell {
+        Cell::int(value.map(i64::from))
+    }
+
+    pub(crate) fn at(value: Option<Instant>) -> Cell {
+        Cell::int(value.map(Instant::as_millis))
+    }
+
+    pub(crate) fn strings(values: &[String]) -> Cell {
+        Cell::Text(json_strings(values))
+    }
+}

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{call, spawn_app};
+use super::helpers::{call, spawn_app};
 
 const READ_PATHS: &[&str] = &[
     "/v1/calls",
@@ -189,7 +189,7 @@ async fn another_tenants_records_are_404_and_never_listed() {
 #[tokio::test]
 async fn healthz_and_openapi_need_no_token() {
     let app = spawn_app().await;
-    let (status, body) = crate::helpers::status_and_json(
+    let (status, body) = super::helpers::status_and_json(
         app.client
             .get(format!("{}/healthz", app.base))
             .send()
@@ -198,7 +198,7 @@ async fn healthz_and_openapi_need_no_token() {
     )
     .await;
     assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
-    let (status, doc) = crate::helpers::status_and_json(
+    let (status, doc) = super::helpers::status_and_json(
         app.client
             .get(format!("{}/openapi.json", app.base))
             .send()

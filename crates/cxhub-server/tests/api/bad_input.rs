@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{call, fields, spawn_app};
+use super::helpers::{call, fields, spawn_app};
 
 #[tokio::test]
 async fn bad_query_parameters_are_named() {
@@ -331,7 +331,7 @@ async fn no_sencloud_body_gets_a_500() {
 
 /// Sends `body` as it is, JSON or not, and answers the status and the problem.
 async fn send_raw(
-    app: &crate::helpers::TestApp,
+    app: &super::helpers::TestApp,
     method: reqwest::Method,
     path: &str,
     body: &str,
@@ -345,7 +345,7 @@ async fn send_raw(
         .send()
         .await
         .unwrap();
-    crate::helpers::status_and_json(response).await
+    super::helpers::status_and_json(response).await
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use cxhub_dialects::shape::mismatches;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, call, spawn_app};
+use super::helpers::{TestApp, call, spawn_app};
 
 fn fixture(name: &str) -> Value {
     let path = format!(

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::helpers::{spawn_app, spawn_app_with};
+use super::helpers::{spawn_app, spawn_app_with};
 
 /// Sends raw bytes and reads until the server closes or `wait` passes.
 async fn raw(base: &str, request: &[u8], wait: Duration) -> String {

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
 
-use crate::helpers::{TestApp, spawn_app, status_and_json};
+use super::helpers::{TestApp, spawn_app, status_and_json};
 
 /// The four events of call c-1.
 fn four() -> Vec<Value> {
@@ -381,10 +381,8 @@ async fn the_sweep_closes_a_call_that_never_ended_and_breaches_an_overdue_conver
     use cxhub_store::query::{InteractionFilter, PageRequest};
     use cxhub_store::{DirectoryBatch, NewTenant, Store};
 
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("cxhub.db").to_str().unwrap())
-        .await
-        .unwrap();
+    let db = super::helpers::test_db().await;
+    let store = Store::open(db.url()).await.unwrap();
     let tenant = Key::parse("acme").unwrap();
     store
         .create_tenant(NewTenant {
@@ -501,9 +499,7 @@ async fn a_call_written_by_another_process_is_counted_and_listed() {
         (200, &json!(1)),
         "{before}"
     );
-    let other = cxhub_store::Store::open(app.db.to_str().unwrap())
-        .await
-        .unwrap();
+    let other = cxhub_store::Store::open(app.db.url()).await.unwrap();
     let acme = cxhub_model::ids::Key::parse("acme").unwrap();
     let (scope, _) = other.tenant(&acme).await.unwrap().unwrap();
     let events: Vec<_> = four()
@@ -539,9 +535,7 @@ async fn events_stored_by_another_process_are_folded_in() {
     // The server folds the call from its first two events, and keeps them.
     post_events(&app, &events[..2]).await;
     // Another store on the same file takes the answer.
-    let other = cxhub_store::Store::open(app.db.to_str().unwrap())
-        .await
-        .unwrap();
+    let other = cxhub_store::Store::open(app.db.url()).await.unwrap();
     let acme = cxhub_model::ids::Key::parse("acme").unwrap();
     let (scope, _) = other.tenant(&acme).await.unwrap().unwrap();
     let answered = cxhub_store::pipeline::read_event(&events[2]).unwrap();

@@ -12,10 +12,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub acme: Tokens,
     pub globex: Tokens,
-    /// The server's database file.
-    pub db: std::path::PathBuf,
-    // Keeps the database directory alive as long as the app.
-    _dir: tempfile::TempDir,
+    /// The server's database, removed with the app.
+    pub db: cxhub_store::testing::TestDb,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -31,9 +29,8 @@ pub async fn spawn_app() -> TestApp {
 
 /// A server with other limits (timeouts, connections, shutdown grace).
 pub async fn spawn_app_with(limits: cxhub_server::serve::Limits) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cxhub.db");
-    let store = Store::open(db.to_str().unwrap()).await.unwrap();
+    let db = test_db().await;
+    let store = Store::open(db.url()).await.unwrap();
     let acme = tenant(&store, "acme", "Asia/Singapore").await;
     let globex = tenant(&store, "globex", "America/New_York").await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -54,9 +51,21 @@ pub async fn spawn_app_with(limits: cxhub_server::serve::Limits) -> TestApp {
         acme,
         globex,
         db,
-        _dir: dir,
         _shutdown: shutdown,
     }
+}
+
+/// This binary runs every test on one backend: `api` on SQLite, `api_postgres` (the same
+/// tests, `Cargo.toml`) on PostgreSQL where a test server is named.
+const ON_POSTGRES: bool = matches!(env!("CARGO_CRATE_NAME").as_bytes(), b"api_postgres");
+
+/// A fresh database of this binary's backend. Without a PostgreSQL test server (outside
+/// CI) the PostgreSQL binary's tests run on SQLite, and say so.
+pub async fn test_db() -> cxhub_store::testing::TestDb {
+    if ON_POSTGRES && let Some(db) = cxhub_store::testing::TestDb::postgres().await {
+        return db;
+    }
+    cxhub_store::testing::TestDb::sqlite()
 }
 
 async fn tenant(store: &Store, id: &str, zone: &str) -> Tokens {

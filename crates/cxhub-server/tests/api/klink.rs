@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use cxhub_dialects::shape::mismatches;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, call, spawn_app, status_and_json};
+use super::helpers::{TestApp, call, spawn_app, status_and_json};
 
 fn fixture(name: &str) -> Value {
     let path = format!(

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{call, spawn_app};
+use super::helpers::{call, spawn_app};
 
 fn at(minute: u32) -> String {
     format!(

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app, status_and_json};
+use super::helpers::{TestApp, spawn_app, status_and_json};
 
 /// In every id and name of acme's data, so any leak of it is seen in an answer.
 const MARK: &str = "acmesecret";
@@ -48,7 +48,7 @@ async fn fill(app: &TestApp) -> HashMap<(&'static str, &'static str), String> {
         json!([{"system_name": m("status"), "display_name": m("name")}]),
     )
     .await;
-    let mut call = crate::helpers::call(&m("call"), "2026-11-20T09:00:00Z");
+    let mut call = super::helpers::call(&m("call"), "2026-11-20T09:00:00Z");
     call["agent_id"] = json!(m("user"));
     call["contact_id"] = json!(m("contact"));
     let calls = post("/v1/calls", json!([call])).await;

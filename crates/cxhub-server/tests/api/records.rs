@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{call, spawn_app};
+use super::helpers::{call, spawn_app};
 
 #[tokio::test]
 async fn a_resent_upsert_is_reported_as_duplicate_and_not_doubled() {
@@ -88,7 +88,7 @@ async fn a_call_reads_back_as_written() {
 }
 
 /// Stores six calls that differ in one attribute each and returns their ids by name.
-async fn fixture(app: &crate::helpers::TestApp) -> Vec<(String, String)> {
+async fn fixture(app: &super::helpers::TestApp) -> Vec<(String, String)> {
     let mut calls = Vec::new();
     let mut named = |name: &str, at: &str, edit: &dyn Fn(&mut Value)| {
         let mut it = call(name, at);
@@ -132,7 +132,7 @@ async fn fixture(app: &crate::helpers::TestApp) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn names(app: &crate::helpers::TestApp, path: &str) -> Vec<String> {
+async fn names(app: &super::helpers::TestApp, path: &str) -> Vec<String> {
     let items = app.walk(&app.acme.read, path).await;
     items
         .iter()

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, call, spawn_app};
+use super::helpers::{TestApp, call, spawn_app};
 
 fn native_ticket(external_id: &str) -> Value {
     json!([{"source": "desk", "external_id": external_id, "title": format!("ticket {external_id}")}])
@@ -19,7 +19,7 @@ async fn klink_ticket(app: &TestApp, token: &str, title: &str) -> Value {
         .send()
         .await
         .unwrap();
-    let (status, body) = crate::helpers::status_and_json(response).await;
+    let (status, body) = super::helpers::status_and_json(response).await;
     assert_eq!(status, 201, "{body}");
     body
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_app;
+use super::helpers::spawn_app;
 
 fn ticket(external_id: &str) -> Value {
     json!({"source": "desk", "external_id": external_id, "title": format!("ticket {external_id}")})

@@ -452,6 +452,17 @@ async fn numbers(
     Ok(out)
 }
 
+/// The queues with these keys (for their service targets, in a fold).
+pub(super) async fn queues(
+    client: &impl GenericClient,
+    tenant_pk: i64,
+    ids: Vec<Key>,
+) -> StoreResult<std::collections::HashMap<Key, std::sync::Arc<cxhub_model::directory::Queue>>> {
+    let mut out = DirectoryEntries::default();
+    by_keys(client, tenant_pk, DirectoryKind::Queues, ids, &mut out).await?;
+    Ok(out.queues)
+}
+
 /// The entries of `kind` with these keys, added to `out`.
 async fn by_keys(
     client: &impl GenericClient,

@@ -73,6 +73,42 @@ impl PgStore {
     }
 }
 
+/// Writes a change folded from events: unchanged content is a duplicate; otherwise the
+/// version is one more than the stored one's (1 when new).
+pub(super) async fn project(
+    tx: &Transaction<'_>,
+    tenant_pk: i64,
+    mut change: PresenceChange,
+) -> StoreResult<Upserted> {
+    let sql = format!(
+        "select {COLUMNS} from presence_change where tenant_pk = $1 and source = $2 and external_id = $3"
+    );
+    let row = tx
+        .query_opt(
+            &sql,
+            &[
+                &tenant_pk,
+                &change.source.as_str(),
+                &change.external_id.as_str(),
+            ],
+        )
+        .await?;
+    let stored = row
+        .map(|row| records::read_presence(&mut PgCols::new(&row)))
+        .transpose()?;
+    change.version = match records::folded_presence_version(stored.as_ref(), &change) {
+        Some(version) => version,
+        None => {
+            let id = stored.and_then(|it| it.id);
+            return Ok(Upserted {
+                id: id.ok_or_else(|| crate::values::corrupt("a stored change without id"))?,
+                outcome: Outcome::Duplicate,
+            });
+        }
+    };
+    upsert_one(tx, tenant_pk, &change).await
+}
+
 async fn upsert_one(
     tx: &Transaction<'_>,
     tenant_pk: i64,
@@ -158,20 +194,6 @@ async fn ensure_status(
 
 fn conditions(tenant_pk: i64, filter: &PresenceFilter) -> Where {
     let mut cond = Where::tenant(tenant_pk);
-    if let Some(from) = filter.from {
-        cond.and("at", ">=", Box::new(from.as_millis()));
-    }
-    if let Some(to) = filter.to {
-        cond.and("at", "<", Box::new(to.as_millis()));
-    }
-    cond.and_eq("user_id", filter.user_id.as_ref().map(Key::as_str));
-    cond.and_in(
-        "new_status",
-        filter
-            .statuses
-            .iter()
-            .map(|it| it.as_str().to_owned())
-            .collect(),
-    );
+    crate::conditions::presence(&mut cond, filter);
     cond
 }

@@ -2,7 +2,9 @@
 
 use tokio_postgres::types::ToSql;
 
+use crate::conditions::Conditions;
 use crate::query::PageRequest;
+use crate::values::Cell;
 
 /// An argument of a query.
 pub(super) type Arg = Box<dyn ToSql + Sync + Send>;
@@ -11,6 +13,30 @@ pub(super) type Arg = Box<dyn ToSql + Sync + Send>;
 pub(super) struct Where {
     sql: String,
     args: Vec<Arg>,
+}
+
+impl Conditions for Where {
+    fn and(&mut self, clause: &str, values: Vec<Cell>) {
+        let mut values = values.into_iter();
+        let mut out = String::new();
+        for (idx, part) in clause.split('?').enumerate() {
+            if idx > 0 {
+                let value = values.next().expect("one value per `?`");
+                out.push_str(&self.arg(Box::new(value)));
+            }
+            out.push_str(part);
+        }
+        self.sql.push_str(" and ");
+        self.sql.push_str(&out);
+    }
+
+    /// `column = any($n)`, with the values as one array.
+    fn and_in(&mut self, column: &str, values: Vec<String>) {
+        if !values.is_empty() {
+            let mark = self.arg(Box::new(values));
+            self.sql.push_str(&format!(" and {column} = any({mark})"));
+        }
+    }
 }
 
 impl Where {
@@ -25,32 +51,6 @@ impl Where {
     fn arg(&mut self, value: Arg) -> String {
         self.args.push(value);
         format!("${}", self.args.len())
-    }
-
-    /// Adds `and <column> <op> <value>`.
-    pub(super) fn and(&mut self, column: &str, op: &str, value: Arg) {
-        let mark = self.arg(value);
-        self.sql.push_str(&format!(" and {column} {op} {mark}"));
-    }
-
-    /// Adds `and <clause>`, a condition with no argument.
-    pub(super) fn and_clause(&mut self, clause: &str) {
-        self.sql.push_str(" and ");
-        self.sql.push_str(clause);
-    }
-
-    pub(super) fn and_eq(&mut self, column: &str, value: Option<&str>) {
-        if let Some(value) = value {
-            self.and(column, "=", Box::new(value.to_owned()));
-        }
-    }
-
-    /// Adds `and column = any(…)` unless `values` is empty (no condition).
-    pub(super) fn and_in(&mut self, column: &str, values: Vec<String>) {
-        if !values.is_empty() {
-            let mark = self.arg(Box::new(values));
-            self.sql.push_str(&format!(" and {column} = any({mark})"));
-        }
     }
 
     /// The count of the rows of `table` that match.

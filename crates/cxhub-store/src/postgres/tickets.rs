@@ -396,32 +396,6 @@ async fn with_children(
 
 fn conditions(tenant_pk: i64, filter: &TicketFilter) -> Where {
     let mut cond = Where::tenant(tenant_pk);
-    if let Some(from) = filter.from {
-        cond.and("created_at", ">=", Box::new(from.as_millis()));
-    }
-    if let Some(to) = filter.to {
-        cond.and("created_at", "<", Box::new(to.as_millis()));
-    }
-    cond.and_in(
-        "status",
-        filter
-            .statuses
-            .iter()
-            .map(|it| it.as_str().to_owned())
-            .collect(),
-    );
-    cond.and_in(
-        "priority",
-        filter
-            .priorities
-            .iter()
-            .map(|it| it.as_str().to_owned())
-            .collect(),
-    );
-    cond.and_eq("assignee_id", filter.assignee_id.as_ref().map(Key::as_str));
-    cond.and_eq("contact_id", filter.contact_id.as_ref().map(Key::as_str));
-    if !filter.include_deleted {
-        cond.and_clause("deleted_at is null");
-    }
+    crate::conditions::tickets(&mut cond, filter);
     cond
 }

@@ -10,6 +10,17 @@ pub(crate) use crate::columns::Columns;
 
 pub(crate) use crate::values::{corrupt, instant, record_id};
 
+/// A shared column value as SQLite's (a flag is an integer, 0 or 1).
+pub(crate) fn cell(cell: crate::values::Cell) -> Value {
+    use crate::values::Cell;
+    match cell {
+        Cell::Null => Value::Null,
+        Cell::Int(it) => Value::Integer(it),
+        Cell::Text(it) => Value::Text(it),
+        Cell::Flag(it) => Value::Integer(it.into()),
+    }
+}
+
 pub(crate) fn text(value: Option<&str>) -> Value {
     value.map_or(Value::Null, |it| Value::Text(it.to_owned()))
 }
@@ -20,10 +31,6 @@ pub(crate) fn key(value: Option<&Key>) -> Value {
 
 pub(crate) fn int(value: Option<i64>) -> Value {
     value.map_or(Value::Null, Value::Integer)
-}
-
-pub(crate) fn secs(value: Option<u32>) -> Value {
-    int(value.map(i64::from))
 }
 
 pub(crate) fn at(value: Option<Instant>) -> Value {
@@ -71,6 +78,10 @@ impl<'a> Columns<'a> for Cols<'a, '_> {
     }
 
     fn flag(&mut self) -> Result<bool, StoreError> {
+        self.get()
+    }
+
+    fn opt_flag(&mut self) -> Result<Option<bool>, StoreError> {
         self.get()
     }
 }

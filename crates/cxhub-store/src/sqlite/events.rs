@@ -11,17 +11,16 @@ use cxhub_model::time::Instant;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params, params_from_iter};
 
-use super::codec::{self, Cols};
+use super::codec::Cols;
 use super::writer::WriteCtx;
 use super::{SqliteStore, directory, interactions, listing, presence};
 use crate::StoreResult;
-use crate::columns::Columns;
 use crate::events::{
-    EventOutcome, Memo, NewEvent, Projection, Projector, Read, StoredEvent, Subject,
+    DUE_COLUMNS, Due, EventOutcome, Memo, NewEvent, Projection, Projector, Read, StoredEvent,
+    Subject, Window,
 };
 
-const COLUMNS: &str =
-    "seq, source, event_id, subject_kind, subject_id, type, at, body, received_at";
+use crate::events::EVENT_COLUMNS as COLUMNS;
 
 /// The newest events of one user before a point, nearest first.
 const PRESENCE_BEFORE: &str = "select seq, source, event_id, subject_kind, subject_id, type, at, body, received_at
@@ -113,23 +112,11 @@ fn ingest(
             continue;
         }
         outcomes.push(EventOutcome::Accepted);
-        let subject = Subject {
-            kind: event.subject_kind,
-            source: event.source.clone(),
-            id: event.subject_id.clone(),
-        };
-        let stored = StoredEvent {
-            seq: ctx.conn().last_insert_rowid(),
-            source: event.source.clone(),
-            event_id: event.event_id.clone(),
-            subject_kind: event.subject_kind,
-            subject_id: event.subject_id.clone(),
-            type_name: event.type_name.clone(),
-            at: event.at,
-            body: event.body.clone(),
-            received_at,
-        };
-        dirty.entry(subject).or_default().push((stored, read));
+        let stored = StoredEvent::stored(event, ctx.conn().last_insert_rowid(), received_at);
+        dirty
+            .entry(stored.subject())
+            .or_default()
+            .push((stored, read));
     }
     let folder = Folder::new(projector, Instant::now());
     let changed = !dirty.is_empty();
@@ -157,22 +144,11 @@ fn refold(
             write(ctx, tenant_pk, projection, None, now)
         }
         SubjectKind::Presence => {
-            let points = new.iter().map(|(it, _)| (it.at, &it.event_id));
-            let (Some(first), Some(last)) = (points.clone().min(), points.max()) else {
+            let Some((first, last)) = crate::events::span(new.iter().map(|(it, _)| it)) else {
                 return Ok(());
             };
             let window = presence_window(ctx.conn(), tenant_pk, subject, first, last)?;
-            // The user's change before the first new one needs the one before it for
-            // its previous status, and the last change refolded needs the one after it
-            // for its end: those two are context, folded but not written.
-            let mut keep: HashSet<Key> =
-                window.events.iter().map(|it| it.event_id.clone()).collect();
-            if window.before == 2 {
-                keep.remove(&window.events[0].event_id);
-            }
-            if window.after == 2 {
-                keep.remove(&window.events[window.events.len() - 1].event_id);
-            }
+            let keep = window.written();
             // A window is read afresh each time; of it, only what the projector read of
             // the new events ahead of the write is at hand.
             let mut memo = None;
@@ -351,14 +327,6 @@ fn write(
     Ok(())
 }
 
-struct Window {
-    /// Consecutive events of the user, in time order.
-    events: Vec<StoredEvent>,
-    /// How many of them come before the first new event, and after the last (0 to 2).
-    before: usize,
-    after: usize,
-}
-
 fn presence_window(
     conn: &Connection,
     tenant_pk: i64,
@@ -382,17 +350,11 @@ fn presence_window(
         rows.map(|it| it?)
             .collect::<StoreResult<Vec<StoredEvent>>>()
     };
-    let mut before = query(PRESENCE_BEFORE, &[first])?;
-    before.reverse();
-    let between = query(PRESENCE_BETWEEN, &[first, last])?;
-    let after = query(PRESENCE_AFTER, &[last])?;
-    let (n_before, n_after) = (before.len(), after.len());
-    let events = before.into_iter().chain(between).chain(after).collect();
-    Ok(Window {
-        events,
-        before: n_before,
-        after: n_after,
-    })
+    Ok(Window::new(
+        query(PRESENCE_BEFORE, &[first])?,
+        query(PRESENCE_BETWEEN, &[first, last])?,
+        query(PRESENCE_AFTER, &[last])?,
+    ))
 }
 
 fn subject_events(
@@ -418,85 +380,35 @@ fn subject_events(
 }
 
 fn read_row(row: &rusqlite::Row<'_>) -> StoreResult<StoredEvent> {
-    let mut cols = Cols::new(row);
-    Ok(StoredEvent {
-        seq: cols.get()?,
-        source: cols.required_key()?,
-        event_id: cols.required_key()?,
-        subject_kind: cols.required(SubjectKind::parse)?,
-        subject_id: cols.required_key()?,
-        type_name: cols.get()?,
-        at: cols.required_at()?,
-        body: cols.get()?,
-        received_at: cols.required_at()?,
-    })
+    crate::events::read_stored(&mut Cols::new(row))
 }
 
 /// Returns how many records changed.
 fn refold_due(ctx: &mut WriteCtx, now: Instant, projector: &dyn Projector) -> StoreResult<usize> {
-    type Due = (
-        i64,
-        i64,
-        String,
-        String,
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-    );
     let due: Vec<Due> = {
-        let mut stmt = ctx.conn().prepare_cached(
-            "select id, tenant_pk, channel, source, external_id, status, ended_at, sla_status
-             from interaction where refold_at is not null and refold_at <= ?1 order by refold_at limit 1000",
-        )?;
-        let rows = stmt.query_map([now.as_millis()], |row| {
-            Ok((
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-                row.get(5)?,
-                row.get(6)?,
-                row.get(7)?,
-            ))
-        })?;
-        rows.collect::<Result<_, _>>()?
+        let mut stmt = ctx.conn().prepare_cached(&format!(
+            "select id, {DUE_COLUMNS} from interaction where refold_at is not null and refold_at <= ?1
+             order by refold_at limit 1000"
+        ))?;
+        let rows = stmt.query_map([now.as_millis()], |row| Ok(Due::read(&mut Cols::new(row))))?;
+        rows.map(|it| it?).collect::<StoreResult<_>>()?
     };
     let mut changed = 0;
     let mut tenants = Vec::new();
     let folder = Folder::new(projector, now);
-    for (id, tenant_pk, channel, source, external_id, status, ended_at, sla_status) in due {
-        let subject = Subject {
-            kind: match channel.as_str() {
-                "voice" => SubjectKind::Call,
-                _ => SubjectKind::Conversation,
-            },
-            source: Key::parse(&source).map_err(codec::corrupt)?,
-            id: Key::parse(&external_id).map_err(codec::corrupt)?,
-        };
-        let projection = fold_whole(ctx, &folder, tenant_pk, &subject, vec![])?;
+    for due in due {
+        let projection = fold_whole(ctx, &folder, due.tenant_pk, &due.subject, vec![])?;
         let Projection::Interaction { record, refold_at } = projection else {
-            interactions::set_refold_at(ctx.conn(), id, None)?;
+            interactions::set_refold_at(ctx.conn(), due.row, None)?;
             continue;
         };
-        // Only what the clock can change is compared: the outcome, the end, the SLA.
-        let same = record.status.as_str() == status
-            && record.ended_at.map(Instant::as_millis) == ended_at
-            && record.sla_status.map(|it| it.as_str().to_owned()) == sla_status;
-        match same {
-            true => interactions::set_refold_at(ctx.conn(), id, refold_at.filter(|it| *it > now))?,
-            false => {
-                interactions::project(
-                    ctx,
-                    tenant_pk,
-                    *record,
-                    refold_at.filter(|it| *it > now),
-                    now,
-                )?;
-                changed += 1;
-                tenants.push(tenant_pk);
-            }
+        let refold_at = refold_at.filter(|it| *it > now);
+        if due.unchanged_in(&record) {
+            interactions::set_refold_at(ctx.conn(), due.row, refold_at)?;
+        } else {
+            interactions::project(ctx, due.tenant_pk, *record, refold_at, now)?;
+            changed += 1;
+            tenants.push(due.tenant_pk);
         }
     }
     tenants.sort_unstable();

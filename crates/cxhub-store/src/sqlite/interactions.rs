@@ -6,7 +6,7 @@ mod children;
 pub(super) mod list;
 mod row;
 
-use cxhub_model::ids::{Key, RecordId};
+use cxhub_model::ids::RecordId;
 use cxhub_model::interaction::{Interaction, Message};
 use cxhub_model::time::Instant;
 use rusqlite::types::Value;
@@ -154,8 +154,7 @@ pub(crate) fn project(
     refold_at: Option<Instant>,
     now: Instant,
 ) -> StoreResult<Option<Upserted>> {
-    if let Err(err) = it.check() {
-        tracing::warn!(source = %it.source, id = %it.external_id, error = %err, "a folded record failed its checks");
+    if !crate::records::interaction::fold_is_writable(&it) {
         return Ok(None);
     }
     let stored: Option<(i64, i64, i64, Option<i64>)> = ctx
@@ -254,17 +253,12 @@ fn write_one(
                 .execute(params_from_iter(&row))?;
             conn.prepare_cached("delete from call_leg where interaction_id = ?1")?
                 .execute([stored.row])?;
-            // A conversation's messages mostly only grow: the stored ones that are still
-            // its first messages stay, and only the rest is written.
             let messages = read_messages(conn, stored.row)?;
-            let kept = match it.messages.get(..messages.len()) {
-                Some(prefix) if prefix == messages.as_slice() => messages.len(),
-                _ => {
-                    conn.prepare_cached("delete from message where interaction_id = ?1")?
-                        .execute([stored.row])?;
-                    0
-                }
-            };
+            let kept = crate::records::interaction::kept_messages(&messages, &it.messages);
+            if kept == 0 && !messages.is_empty() {
+                conn.prepare_cached("delete from message where interaction_id = ?1")?
+                    .execute([stored.row])?;
+            }
             insert_legs(conn, stored.row, it)?;
             insert_messages(conn, stored.row, it, kept)?;
             Ok((
@@ -302,36 +296,8 @@ fn created(
 
 /// Creates stub directory entries for every key the interaction names.
 fn ensure_references(ctx: &mut WriteCtx, tenant_pk: i64, it: &Interaction) -> StoreResult<()> {
-    let users = [&it.agent_id, &it.first_assignee_id, &it.closed_assignee_id];
-    for user in users.into_iter().flatten() {
-        ctx.ensure(tenant_pk, "user", user.as_str())?;
-    }
-    if let Some(queue) = &it.queue_id {
-        ctx.ensure(tenant_pk, "queue", queue.as_str())?;
-    }
-    if let Some(contact) = &it.contact_id {
-        ctx.ensure(tenant_pk, "contact", contact.as_str())?;
-    }
-    // Extensions get a directory number, which Sencloud prints as `extension_id`.
-    let extension = it.call.as_ref().and_then(|call| call.extension.as_deref());
-    if let Some(extension) = extension.filter(|it| Key::parse(it).is_ok()) {
-        ctx.ensure(tenant_pk, "extension", extension)?;
-    }
-    let leg_agents = it
-        .call
-        .iter()
-        .flat_map(|call| call.legs.iter().filter_map(|leg| leg.agent_id.as_ref()));
-    let staff = it
-        .call
-        .iter()
-        .flat_map(|call| [&call.caller.staff_id, &call.callee.staff_id])
-        .flatten();
-    let message_agents = it
-        .messages
-        .iter()
-        .filter_map(|message| message.agent_id.as_ref());
-    for user in leg_agents.chain(staff).chain(message_agents) {
-        ctx.ensure(tenant_pk, "user", user.as_str())?;
+    for (table, key) in crate::records::interaction::references(it) {
+        ctx.ensure(tenant_pk, table, key.as_str())?;
     }
     Ok(())
 }

@@ -2,7 +2,6 @@
 
 use cxhub_model::ids::Key;
 use cxhub_model::presence::PresenceChange;
-use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use super::codec::{self, Cols};
@@ -65,26 +64,15 @@ pub(crate) fn project(
         )
         .optional()?
         .transpose()?;
-    change.version = match stored {
-        Some(stored)
-            if PresenceChange {
-                id: None,
-                version: 0,
-                ..stored.clone()
-            } == PresenceChange {
-                version: 0,
-                ..change.clone()
-            } =>
-        {
+    change.version = match crate::records::folded_presence_version(stored.as_ref(), &change) {
+        Some(version) => version,
+        None => {
+            let id = stored.and_then(|it| it.id);
             return Ok(Upserted {
-                id: stored
-                    .id
-                    .ok_or_else(|| codec::corrupt("a stored change without id"))?,
+                id: id.ok_or_else(|| codec::corrupt("a stored change without id"))?,
                 outcome: Outcome::Duplicate,
             });
         }
-        Some(stored) => stored.version.saturating_add(1),
-        None => 1,
     };
     upsert_one(ctx, tenant_pk, &change)
 }
@@ -162,17 +150,7 @@ fn read_row(row: &rusqlite::Row<'_>) -> StoreResult<PresenceChange> {
 
 pub(super) fn conditions(tenant_pk: i64, filter: &PresenceFilter) -> Where {
     let mut cond = Where::tenant(tenant_pk);
-    if let Some(from) = filter.from {
-        cond.and("at >= ?", [Value::Integer(from.as_millis())]);
-    }
-    if let Some(to) = filter.to {
-        cond.and("at < ?", [Value::Integer(to.as_millis())]);
-    }
-    cond.and_eq("user_id", filter.user_id.as_ref().map(Key::as_str));
-    cond.and_in(
-        "new_status",
-        filter.statuses.iter().map(|it| it.as_str().to_owned()),
-    );
+    crate::conditions::presence(&mut cond, filter);
     cond
 }
 

@@ -4,7 +4,10 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 
 use crate::StoreResult;
+use crate::conditions::Conditions;
 use crate::query::PageRequest;
+use crate::sqlite::codec;
+use crate::values::Cell;
 
 /// The `where` clause of a query over one tenant's rows, with its arguments in order.
 pub(crate) struct Where {
@@ -21,26 +24,10 @@ impl Where {
     }
 
     /// Adds `and <clause>`, whose `?`s take `values` in order.
-    pub(crate) fn and(&mut self, clause: &str, values: impl IntoIterator<Item = Value>) {
+    fn and_values(&mut self, clause: &str, values: impl IntoIterator<Item = Value>) {
         self.sql.push_str(" and ");
         self.sql.push_str(clause);
         self.args.extend(values);
-    }
-
-    /// Adds `and column in (…)` unless `values` is empty (no condition).
-    pub(crate) fn and_in(&mut self, column: &str, values: impl IntoIterator<Item = String>) {
-        let values: Vec<Value> = values.into_iter().map(Value::Text).collect();
-        if values.is_empty() {
-            return;
-        }
-        let marks = vec!["?"; values.len()].join(", ");
-        self.and(&format!("{column} in ({marks})"), values);
-    }
-
-    pub(crate) fn and_eq(&mut self, column: &str, value: Option<&str>) {
-        if let Some(value) = value {
-            self.and(&format!("{column} = ?"), [Value::Text(value.to_owned())]);
-        }
     }
 
     /// Counts the rows of `table` that match.
@@ -83,7 +70,7 @@ impl Where {
         let (cmp, order) = page.seek();
         if let Some(after) = page.after {
             // The first term bounds the index range; the second breaks ties on equal instants.
-            self.and(
+            self.and_values(
                 &format!(
                     "{time_column} {} ? and ({time_column} {} ? or number {} ?)",
                     cmp.0, cmp.1, cmp.1
@@ -103,6 +90,23 @@ impl Where {
             "{select}{} order by {time_column} {order}, number {order} limit ? offset ?",
             self.sql
         )
+    }
+}
+
+impl Conditions for Where {
+    fn and(&mut self, clause: &str, values: Vec<Cell>) {
+        self.and_values(clause, values.into_iter().map(codec::cell));
+    }
+
+    fn and_in(&mut self, column: &str, values: Vec<String>) {
+        if values.is_empty() {
+            return;
+        }
+        let marks = vec!["?"; values.len()].join(", ");
+        self.and_values(
+            &format!("{column} in ({marks})"),
+            values.into_iter().map(Value::Text),
+        );
     }
 }
 

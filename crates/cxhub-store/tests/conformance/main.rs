@@ -26,96 +26,20 @@ pub async fn sqlite() -> Sqlite {
 /// A PostgreSQL store on a database of its own, dropped with this value.
 pub struct Postgres {
     pub store: PgStore,
-    admin_url: String,
-    name: String,
-}
-
-/// The test server's URL, if there is one.
-fn postgres_url() -> Option<String> {
-    match std::env::var("CXHUB_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("CI").is_ok_and(|it| it == "true") => {
-            panic!(
-                "CI=true but CXHUB_TEST_POSTGRES_URL is unset: the PostgreSQL half must run in CI"
-            )
-        }
-        _ => {
-            eprintln!(
-                "CXHUB_TEST_POSTGRES_URL is unset: the PostgreSQL half of this test is skipped"
-            );
-            None
-        }
-    }
+    db: cxhub_store::testing::TestDb,
 }
 
 impl Postgres {
     /// The URL of this test's own database.
     pub fn url(&self) -> String {
-        with_database(&self.admin_url, &self.name)
+        self.db.url().to_owned()
     }
 }
 
 pub async fn postgres() -> Option<Postgres> {
-    let admin_url = postgres_url()?;
-    let name = format!("cxhub_t_{}_{}", std::process::id(), rand::random::<u32>());
-    let (client, connection) = tokio_postgres::connect(&admin_url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
-    client
-        .batch_execute(&format!("create database {name}"))
-        .await
-        .unwrap();
-    let url = with_database(&admin_url, &name);
-    let store = PgStore::open(&url).await.unwrap();
-    Some(Postgres {
-        store,
-        admin_url,
-        name,
-    })
-}
-
-/// The URL with its database replaced by `name`.
-pub fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let authority_end = base.find("://").map_or(0, |it| it + 3);
-    let base = match base[authority_end..].find('/') {
-        Some(slash) => &base[..authority_end + slash],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{base}/{name}?{query}"),
-        None => format!("{base}/{name}"),
-    }
-}
-
-impl Drop for Postgres {
-    fn drop(&mut self) {
-        // The pool's connections close with the store; then the database can go.
-        let admin_url = self.admin_url.clone();
-        let name = self.name.clone();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async {
-                let Ok((client, connection)) =
-                    tokio_postgres::connect(&admin_url, tokio_postgres::NoTls).await
-                else {
-                    return;
-                };
-                tokio::spawn(connection);
-                let _ = client
-                    .batch_execute(&format!("drop database if exists {name} with (force)"))
-                    .await;
-            });
-        })
-        .join()
-        .ok();
-    }
+    let db = cxhub_store::testing::TestDb::postgres().await?;
+    let store = PgStore::open(db.url()).await.unwrap();
+    Some(Postgres { store, db })
 }
 
 /// Runs `$body` once per backend, with `$store` bound to that backend's store and
