@@ -13,6 +13,7 @@
 
 mod columns;
 mod conditions;
+pub mod copy;
 mod entries;
 pub mod events;
 mod listing;

@@ -8,6 +8,7 @@
 //! Migrations run in one transaction under an advisory lock, so servers started
 //! together on a new database migrate it once.
 
+mod copy;
 mod directory;
 mod events;
 mod interactions;
@@ -27,6 +28,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("postgres/migrations/0001_tenants.sql")),
     (2, include_str!("postgres/migrations/0002_directory.sql")),
     (3, include_str!("postgres/migrations/0003_records.sql")),
+    (
+        4,
+        include_str!("postgres/migrations/0004_imported_numbers.sql"),
+    ),
 ];
 
 /// Any constant shared by every cxhub server: the advisory lock migrations hold.

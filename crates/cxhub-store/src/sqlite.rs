@@ -11,6 +11,7 @@
 
 pub mod baseline;
 mod codec;
+mod copy;
 mod directory;
 mod events;
 mod interactions;
@@ -208,6 +209,16 @@ impl SqliteStore {
                 zone: tenant.timezone.clone(),
             };
             Ok(Some((scope, tenant)))
+        })
+        .await
+    }
+
+    pub async fn list_tenants(&self) -> StoreResult<Vec<Key>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare("select id from tenant order by id")?;
+            let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
+            rows.map(|it| Key::parse(&it?).map_err(codec::corrupt))
+                .collect()
         })
         .await
     }

@@ -56,6 +56,11 @@ impl Store {
         backend!(self, store => store.tenant(id.clone()).await)
     }
 
+    /// Every tenant's id, in id order.
+    pub async fn list_tenants(&self) -> StoreResult<Vec<Key>> {
+        backend!(self, store => store.list_tenants().await)
+    }
+
     pub async fn update_tenant(
         &self,
         scope: &TenantScope,
@@ -335,5 +340,44 @@ impl Store {
         page: KeyPage,
     ) -> StoreResult<DirectoryPage> {
         backend!(self, store => store.list_directory(scope.pk, kind, page).await)
+    }
+
+    /// How many rows of `table` the tenant has (for `crate::copy`).
+    pub(crate) async fn count_rows(
+        &self,
+        scope: &TenantScope,
+        table: &'static copy::Table,
+    ) -> StoreResult<u64> {
+        backend!(self, store => store.count_rows(scope.pk, table).await)
+    }
+
+    /// One page of the tenant's rows of `table`, after `after` (for `crate::copy`).
+    pub(crate) async fn dump_rows(
+        &self,
+        scope: &TenantScope,
+        table: &'static copy::Table,
+        after: Option<i64>,
+    ) -> StoreResult<copy::Rows> {
+        backend!(self, store => store.dump_rows(scope.pk, table, after).await)
+    }
+
+    /// Writes a page read by [`Store::dump_rows`] from another store, as upserts.
+    pub(crate) async fn load_rows(
+        &self,
+        scope: &TenantScope,
+        table: &'static copy::Table,
+        page: copy::Rows,
+    ) -> StoreResult<()> {
+        backend!(self, store => store.load_rows(scope.pk, table, page).await)
+    }
+
+    /// Ends a copy into this store: the tenant's creation time, its counters, and its
+    /// generations raised so every cache reads afresh.
+    pub(crate) async fn finish_load(
+        &self,
+        scope: &TenantScope,
+        created_at: Instant,
+    ) -> StoreResult<()> {
+        backend!(self, store => store.finish_load(scope.pk, created_at).await)
     }
 }

@@ -37,6 +37,8 @@ pub(crate) enum Cell {
     Int(i64),
     Text(String),
     Flag(bool),
+    Real(f64),
+    Bytes(Vec<u8>),
 }
 
 impl Cell {

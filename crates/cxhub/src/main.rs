@@ -4,6 +4,7 @@
 //! The subcommand names and flags are a contract that the README, the docs and users'
 //! scripts rely on; change them only with those.
 
+mod copy;
 mod simulate;
 
 /// mimalloc rather than the system allocator: a page's rows are decoded on a blocking
@@ -31,7 +32,8 @@ use cxhub_store::{NewTenant, Store};
     about = "One self-hosted server for contact-center records"
 )]
 struct Cli {
-    /// The database: a SQLite file path (created if missing) or a sqlite:// URL.
+    /// The database: a SQLite file path (created if missing), a sqlite:// URL, or a
+    /// postgres:// URL (several servers may share one).
     #[arg(long, global = true, env = "CXHUB_DB", default_value = "./cxhub.db")]
     db: String,
     #[command(subcommand)]
@@ -72,6 +74,9 @@ enum Command {
     Simulate(simulate::Args),
     /// Create or upgrade the database schema, then exit.
     Migrate,
+    /// Copy tenants, with every record, event, token and directory entry, from one
+    /// database to another (SQLite to PostgreSQL, say). Safe to run again.
+    Copy(copy::Args),
 }
 
 #[derive(Subcommand)]
@@ -130,6 +135,10 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    // `copy` names both its databases; `--db` is not opened (nor created) for it.
+    if let Command::Copy(args) = cli.command {
+        return copy::run(args).await;
+    }
     let store = Store::open(&cli.db)
         .await
         .with_context(|| format!("could not open the database {}", cli.db))?;
@@ -165,6 +174,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Token { command } => token(&store, command).await,
         Command::Simulate(args) => simulate::run(&store, args).await,
+        Command::Copy(_) => unreachable!("handled above"),
         Command::Migrate => {
             eprintln!("database {} is at the current schema", cli.db);
             Ok(())

@@ -63,6 +63,8 @@ impl tokio_postgres::types::ToSql for crate::values::Cell {
             Cell::Int(it) => checked(it, ty, out),
             Cell::Text(it) => checked(it, ty, out),
             Cell::Flag(it) => checked(it, ty, out),
+            Cell::Real(it) => checked(it, ty, out),
+            Cell::Bytes(it) => checked(it, ty, out),
         }
     }
 

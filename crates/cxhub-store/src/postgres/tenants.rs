@@ -68,6 +68,16 @@ impl PgStore {
         Ok(Some((scope, tenant)))
     }
 
+    pub async fn list_tenants(&self) -> StoreResult<Vec<Key>> {
+        let client = self.client().await?;
+        let rows = client
+            .query("select id from tenant order by id collate \"C\"", &[])
+            .await?;
+        rows.iter()
+            .map(|row| Key::parse(row.get(0)).map_err(crate::values::corrupt))
+            .collect()
+    }
+
     pub async fn update_tenant(
         &self,
         scope: TenantScope,

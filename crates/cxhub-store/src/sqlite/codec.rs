@@ -18,6 +18,8 @@ pub(crate) fn cell(cell: crate::values::Cell) -> Value {
         Cell::Int(it) => Value::Integer(it),
         Cell::Text(it) => Value::Text(it),
         Cell::Flag(it) => Value::Integer(it.into()),
+        Cell::Real(it) => Value::Real(it),
+        Cell::Bytes(it) => Value::Blob(it),
     }
 }
 

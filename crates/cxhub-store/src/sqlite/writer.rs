@@ -93,6 +93,12 @@ impl WriteCtx {
         self.subjects.clear();
     }
 
+    /// Forgets what this thread keeps, for a job that writes rows behind its back (a
+    /// copy from another store).
+    pub(crate) fn forget_all(&mut self) {
+        self.forget();
+    }
+
     /// Forgets what this thread keeps if another connection committed since the last
     /// group. Called inside the write transaction, so none can commit after it.
     fn check_data_version(&mut self) -> rusqlite::Result<()> {

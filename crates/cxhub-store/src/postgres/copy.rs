@@ -1,0 +1,280 @@
+//! A tenant's rows read and written table by table, for `crate::copy`: each page is
+//! written with multi-row inserts in one transaction that holds the tenant's lock.
+
+use std::collections::HashMap;
+
+use cxhub_model::time::Instant;
+use deadpool_postgres::Transaction;
+use tokio_postgres::types::ToSql;
+
+use super::PgStore;
+use crate::StoreResult;
+use crate::copy::{Kind, PAGE, Paging, Rows, Table};
+use crate::values::{Cell, corrupt};
+
+/// Parameters one statement may carry (PostgreSQL's limit is 65,535).
+const MAX_PARAMS: usize = 60_000;
+
+impl PgStore {
+    pub(crate) async fn count_rows(
+        &self,
+        tenant_pk: i64,
+        table: &'static Table,
+    ) -> StoreResult<u64> {
+        let sql = match table.paging {
+            Paging::Child { parent } => format!(
+                "select count(*) from {} c join {parent} p on p.pk = c.{parent}_pk where p.tenant_pk = $1",
+                quoted(table.name)
+            ),
+            _ => format!(
+                "select count(*) from {} where tenant_pk = $1",
+                quoted(table.name)
+            ),
+        };
+        let client = self.client().await?;
+        let count: i64 = client.query_one(&sql, &[&tenant_pk]).await?.get(0);
+        Ok(count.unsigned_abs())
+    }
+
+    pub(crate) async fn dump_rows(
+        &self,
+        tenant_pk: i64,
+        table: &'static Table,
+        after: Option<i64>,
+    ) -> StoreResult<Rows> {
+        let after = after.unwrap_or(0);
+        let name = quoted(table.name);
+        let cols = table.column_list("");
+        let (sql, lead) = match table.paging {
+            Paging::Whole => (format!("select {cols} from {name} where tenant_pk = $1"), 0),
+            Paging::Number => (
+                format!(
+                    "select {cols} from {name} where tenant_pk = $1 and number > $2 order by number limit $3"
+                ),
+                0,
+            ),
+            Paging::Arrival => (
+                format!(
+                    "select seq, {cols} from {name} where tenant_pk = $1 and seq > $2 order by seq limit $3"
+                ),
+                1,
+            ),
+            Paging::Child { parent } => (
+                format!(
+                    "select p.number, {} from {name} c join {parent} p on p.pk = c.{parent}_pk
+                     where p.tenant_pk = $1 and p.number > $2 and p.number <= $2 + $3
+                     order by p.number, c.{}",
+                    table.column_list("c."),
+                    table.child_order()
+                ),
+                1,
+            ),
+        };
+        let mut client = self.client().await?;
+        let tx = super::snapshot(&mut client).await?;
+        let args: [&(dyn ToSql + Sync); 3] = [&tenant_pk, &after, &PAGE];
+        let count = if table.paging == Paging::Whole { 1 } else { 3 };
+        let found = tx.query(&sql, &args[..count]).await?;
+        let kinds: Vec<Kind> = table.columns().map(|(_, kind)| kind).collect();
+        let mut rows = Vec::with_capacity(found.len());
+        let mut last = after;
+        for row in &found {
+            let mut cells = Vec::with_capacity(kinds.len() + 1);
+            if lead == 1 {
+                last = row.try_get(0)?;
+            }
+            if matches!(table.paging, Paging::Child { .. }) {
+                cells.push(Cell::Int(last));
+            }
+            for (idx, kind) in kinds.iter().enumerate() {
+                cells.push(cell(row, idx + lead, *kind)?);
+            }
+            if table.paging == Paging::Number {
+                last = row.try_get(0)?;
+            }
+            rows.push(cells);
+        }
+        let full = rows.len() as i64 == PAGE;
+        let (next, parents) = match table.paging {
+            Paging::Whole => (None, None),
+            Paging::Number | Paging::Arrival => (full.then_some(last), None),
+            Paging::Child { parent } => {
+                let highest: i64 = tx
+                    .query_one(
+                        &format!(
+                            "select coalesce(max(number), 0) from {parent} where tenant_pk = $1"
+                        ),
+                        &[&tenant_pk],
+                    )
+                    .await?
+                    .get(0);
+                let through = after + PAGE;
+                (
+                    (through < highest).then_some(through),
+                    Some((after, through)),
+                )
+            }
+        };
+        tx.commit().await?;
+        Ok(Rows {
+            rows,
+            next,
+            parents,
+        })
+    }
+
+    pub(crate) async fn load_rows(
+        &self,
+        tenant_pk: i64,
+        table: &'static Table,
+        page: Rows,
+    ) -> StoreResult<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        super::lock_tenant(&tx, tenant_pk).await?;
+        match table.paging {
+            Paging::Child { parent } => load_children(&tx, tenant_pk, table, parent, page).await?,
+            _ => load_rows(&tx, tenant_pk, table, page.rows).await?,
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(crate) async fn finish_load(&self, tenant_pk: i64, created_at: Instant) -> StoreResult<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        super::lock_tenant(&tx, tenant_pk).await?;
+        // Directory numbers came with the rows; each kind's counter follows its highest.
+        tx.execute(
+            "insert into directory_counter as c (tenant_pk, kind, next_num)
+             select tenant_pk, kind, max(num) + 1 from directory_number where tenant_pk = $1 group by tenant_pk, kind
+             on conflict (tenant_pk, kind) do update set next_num = greatest(c.next_num, excluded.next_num)",
+            &[&tenant_pk],
+        )
+        .await?;
+        tx.execute(
+            "update tenant set created_at = $1, directory_generation = directory_generation + 1
+             where pk = $2",
+            &[&created_at.as_millis(), &tenant_pk],
+        )
+        .await?;
+        super::raise_records_generation(&tx, tenant_pk).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn quoted(name: &str) -> String {
+    format!("\"{name}\"")
+}
+
+fn cell(row: &tokio_postgres::Row, idx: usize, kind: Kind) -> StoreResult<Cell> {
+    let cell = match kind {
+        Kind::Int => row.try_get::<_, Option<i64>>(idx)?.map(Cell::Int),
+        Kind::Text => row.try_get::<_, Option<String>>(idx)?.map(Cell::Text),
+        Kind::Flag => row.try_get::<_, Option<bool>>(idx)?.map(Cell::Flag),
+        Kind::Real => row.try_get::<_, Option<f64>>(idx)?.map(Cell::Real),
+        Kind::Bytes => row.try_get::<_, Option<Vec<u8>>>(idx)?.map(Cell::Bytes),
+    };
+    Ok(cell.unwrap_or(Cell::Null))
+}
+
+/// `($n, …), …` for `rows` rows of `width` values, numbered from `$first`.
+fn tuples(rows: usize, width: usize, first: usize, lead: &str) -> String {
+    let tuples: Vec<String> = (0..rows)
+        .map(|row| {
+            let marks: Vec<String> = (0..width)
+                .map(|col| format!("${}", first + row * width + col))
+                .collect();
+            format!("({lead}{})", marks.join(", "))
+        })
+        .collect();
+    tuples.join(", ")
+}
+
+async fn load_rows(
+    tx: &Transaction<'_>,
+    tenant_pk: i64,
+    table: &Table,
+    rows: Vec<Vec<Cell>>,
+) -> StoreResult<()> {
+    let width = table.columns().count();
+    let key = table.key.expect("a tenant's table has a key");
+    let on_conflict = match table.overwrite {
+        true => format!("do update set {}", table.updates()),
+        false => "do nothing".to_owned(),
+    };
+    for chunk in rows.chunks((MAX_PARAMS / width).max(1)) {
+        let sql = format!(
+            "insert into {} (tenant_pk, {}) values {} on conflict ({key}) {on_conflict}",
+            quoted(table.name),
+            table.column_list(""),
+            tuples(chunk.len(), width, 2, "$1, ")
+        );
+        let mut args: Vec<&(dyn ToSql + Sync)> = vec![&tenant_pk];
+        args.extend(chunk.iter().flatten().map(|it| it as &(dyn ToSql + Sync)));
+        tx.execute(&sql, &args).await?;
+    }
+    Ok(())
+}
+
+/// Replaces the children of the records in the page's range with its rows.
+async fn load_children(
+    tx: &Transaction<'_>,
+    tenant_pk: i64,
+    table: &Table,
+    parent: &str,
+    page: Rows,
+) -> StoreResult<()> {
+    let name = quoted(table.name);
+    let Some((after, through)) = page.parents else {
+        return Err(corrupt("a page of children without its records' range"));
+    };
+    let parents: HashMap<i64, i64> = tx
+        .query(
+            &format!(
+                "select number, pk from {parent} where tenant_pk = $1 and number > $2 and number <= $3"
+            ),
+            &[&tenant_pk, &after, &through],
+        )
+        .await?
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    let pks: Vec<i64> = parents.values().copied().collect();
+    tx.execute(
+        &format!("delete from {name} where {parent}_pk = any($1)"),
+        &[&pks],
+    )
+    .await?;
+    let width = table.columns().count() + 1;
+    let mut rows = Vec::with_capacity(page.rows.len());
+    for row in page.rows {
+        let mut cells = row.into_iter();
+        let Some(Cell::Int(number)) = cells.next() else {
+            return Err(corrupt("a child row without its record's number"));
+        };
+        let pk = parents
+            .get(&number)
+            .ok_or_else(|| corrupt(format!("no {parent} {number} for its {}", table.name)))?;
+        rows.push(
+            std::iter::once(Cell::Int(*pk))
+                .chain(cells)
+                .collect::<Vec<_>>(),
+        );
+    }
+    for chunk in rows.chunks(MAX_PARAMS / width) {
+        let sql = format!(
+            "insert into {name} ({parent}_pk, {}) values {}",
+            table.column_list(""),
+            tuples(chunk.len(), width, 1, "")
+        );
+        let args: Vec<&(dyn ToSql + Sync)> = chunk
+            .iter()
+            .flatten()
+            .map(|it| it as &(dyn ToSql + Sync))
+            .collect();
+        tx.execute(&sql, &args).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! A tenant's rows read and written table by table, for `crate::copy`.
+
+use cxhub_model::time::Instant;
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{Connection, params, params_from_iter};
+
+use super::{SqliteStore, codec, listing};
+use crate::StoreResult;
+use crate::copy::{Kind, PAGE, Paging, Rows, Table};
+use crate::values::{Cell, corrupt};
+
+impl SqliteStore {
+    pub(crate) async fn count_rows(
+        &self,
+        tenant_pk: i64,
+        table: &'static Table,
+    ) -> StoreResult<u64> {
+        let sql = match table.paging {
+            Paging::Child { parent } => format!(
+                "select count(*) from {0} c join {parent} p on p.id = c.{parent}_id where p.tenant_pk = ?1",
+                quoted(table.name)
+            ),
+            _ => format!(
+                "select count(*) from {} where tenant_pk = ?1",
+                quoted(table.name)
+            ),
+        };
+        self.read(move |conn| {
+            let count: i64 = conn.query_row(&sql, [tenant_pk], |row| row.get(0))?;
+            Ok(count.unsigned_abs())
+        })
+        .await
+    }
+
+    pub(crate) async fn dump_rows(
+        &self,
+        tenant_pk: i64,
+        table: &'static Table,
+        after: Option<i64>,
+    ) -> StoreResult<Rows> {
+        self.read(move |conn| dump(conn, tenant_pk, table, after.unwrap_or(0)))
+            .await
+    }
+
+    pub(crate) async fn load_rows(
+        &self,
+        tenant_pk: i64,
+        table: &'static Table,
+        page: Rows,
+    ) -> StoreResult<()> {
+        self.write(move |ctx| {
+            ctx.forget_all();
+            load(ctx.conn(), tenant_pk, table, page)
+        })
+        .await
+    }
+
+    pub(crate) async fn finish_load(&self, tenant_pk: i64, created_at: Instant) -> StoreResult<()> {
+        self.write(move |ctx| {
+            let conn = ctx.conn();
+            conn.execute(
+                "update tenant set created_at = ?1, directory_generation = directory_generation + 1
+                 where pk = ?2",
+                params![created_at.as_millis(), tenant_pk],
+            )?;
+            listing::raise(conn, tenant_pk)
+        })
+        .await
+    }
+}
+
+fn quoted(name: &str) -> String {
+    format!("\"{name}\"")
+}
+
+fn dump(conn: &Connection, tenant_pk: i64, table: &Table, after: i64) -> StoreResult<Rows> {
+    let name = quoted(table.name);
+    let (sql, lead) = match table.paging {
+        Paging::Whole => (
+            format!(
+                "select {} from {name} where tenant_pk = ?1",
+                table.column_list("")
+            ),
+            0,
+        ),
+        Paging::Number => (
+            format!(
+                "select {} from {name} where tenant_pk = ?1 and number > ?2 order by number limit ?3",
+                table.column_list("")
+            ),
+            0,
+        ),
+        Paging::Arrival => (
+            format!(
+                "select seq, {} from {name} where tenant_pk = ?1 and seq > ?2 order by seq limit ?3",
+                table.column_list("")
+            ),
+            1,
+        ),
+        Paging::Child { parent } => (
+            format!(
+                "select p.number, {} from {name} c join {parent} p on p.id = c.{parent}_id
+                 where p.tenant_pk = ?1 and p.number > ?2 and p.number <= ?2 + ?3
+                 order by p.number, c.{}",
+                table.column_list("c."),
+                table.child_order()
+            ),
+            1,
+        ),
+    };
+    let mut stmt = conn.prepare(&sql)?;
+    let count = stmt.parameter_count();
+    let args = [tenant_pk, after, PAGE];
+    let mut rows = stmt.query(params_from_iter(&args[..count]))?;
+    let kinds: Vec<Kind> = table.columns().map(|(_, kind)| kind).collect();
+    let mut out = Vec::new();
+    let mut last = after;
+    while let Some(row) = rows.next()? {
+        let mut cells = Vec::with_capacity(kinds.len() + 1);
+        if lead == 1 {
+            last = row.get(0)?;
+        }
+        if matches!(table.paging, Paging::Child { .. }) {
+            cells.push(Cell::Int(last));
+        }
+        for (idx, kind) in kinds.iter().enumerate() {
+            cells.push(cell(row.get_ref(idx + lead)?, *kind)?);
+        }
+        if table.paging == Paging::Number {
+            last = row.get(0)?;
+        }
+        out.push(cells);
+    }
+    let full = out.len() as i64 == PAGE;
+    let (next, parents) = match table.paging {
+        Paging::Whole => (None, None),
+        Paging::Number | Paging::Arrival => (full.then_some(last), None),
+        Paging::Child { parent } => {
+            let highest: i64 = conn.query_row(
+                &format!("select coalesce(max(number), 0) from {parent} where tenant_pk = ?1"),
+                [tenant_pk],
+                |row| row.get(0),
+            )?;
+            let through = after + PAGE;
+            (
+                (through < highest).then_some(through),
+                Some((after, through)),
+            )
+        }
+    };
+    Ok(Rows {
+        rows: out,
+        next,
+        parents,
+    })
+}
+
+fn cell(value: ValueRef<'_>, kind: Kind) -> StoreResult<Cell> {
+    Ok(match (value, kind) {
+        (ValueRef::Null, _) => Cell::Null,
+        (ValueRef::Integer(it), Kind::Flag) => Cell::Flag(it != 0),
+        (ValueRef::Integer(it), Kind::Real) => Cell::Real(it as f64),
+        (ValueRef::Integer(it), _) => Cell::Int(it),
+        (ValueRef::Real(it), _) => Cell::Real(it),
+        (ValueRef::Text(it), _) => Cell::Text(String::from_utf8(it.to_vec()).map_err(corrupt)?),
+        (ValueRef::Blob(it), _) => Cell::Bytes(it.to_vec()),
+    })
+}
+
+fn load(conn: &Connection, tenant_pk: i64, table: &Table, page: Rows) -> StoreResult<()> {
+    let name = quoted(table.name);
+    let width = table.columns().count();
+    let marks: Vec<String> = (2..width + 2).map(|it| format!("?{it}")).collect();
+    if let Paging::Child { parent } = table.paging {
+        if let Some((after, through)) = page.parents {
+            conn.execute(
+                &format!(
+                    "delete from {name} where {parent}_id in
+                     (select id from {parent} where tenant_pk = ?1 and number > ?2 and number <= ?3)"
+                ),
+                params![tenant_pk, after, through],
+            )?;
+        }
+        let mut parent_row = conn.prepare_cached(&format!(
+            "select id from {parent} where tenant_pk = ?1 and number = ?2"
+        ))?;
+        let mut insert = conn.prepare(&format!(
+            "insert into {name} ({parent}_id, {}) values (?1, {})",
+            table.column_list(""),
+            marks.join(", ")
+        ))?;
+        for row in page.rows {
+            let mut cells = row.into_iter();
+            let Some(Cell::Int(number)) = cells.next() else {
+                return Err(corrupt("a child row without its record's number"));
+            };
+            let id: i64 = parent_row.query_row(params![tenant_pk, number], |row| row.get(0))?;
+            let values = std::iter::once(Value::Integer(id)).chain(cells.map(codec::cell));
+            insert.execute(params_from_iter(values))?;
+        }
+        return Ok(());
+    }
+    let key = table.key.expect("a tenant's table has a key");
+    let on_conflict = match table.overwrite {
+        true => format!("do update set {}", table.updates()),
+        false => "do nothing".to_owned(),
+    };
+    let mut insert = conn.prepare(&format!(
+        "insert into {name} (tenant_pk, {}) values (?1, {}) on conflict ({key}) {on_conflict}",
+        table.column_list(""),
+        marks.join(", ")
+    ))?;
+    for row in page.rows {
+        let values =
+            std::iter::once(Value::Integer(tenant_pk)).chain(row.into_iter().map(codec::cell));
+        insert.execute(params_from_iter(values))?;
+    }
+    Ok(())
+}
