@@ -94,6 +94,85 @@ impl Table {
     }
 }
 
+/// How a backend's SQL names the row key of a record and a child's reference to it, and
+/// writes the `n`th parameter.
+pub(crate) struct Dialect {
+    /// `id` (SQLite) or `pk` (PostgreSQL).
+    pub(crate) row_key: &'static str,
+    /// A child's reference is the parent's name and this: `_id` or `_pk`.
+    pub(crate) reference: &'static str,
+    pub(crate) mark: fn(usize) -> String,
+}
+
+impl Table {
+    /// Counts the tenant's rows; the tenant is parameter 1.
+    pub(crate) fn count_sql(&self, dialect: &Dialect) -> String {
+        let name = quoted_table(self.name);
+        let tenant = (dialect.mark)(1);
+        match self.paging {
+            Paging::Child { parent } => format!(
+                "select count(*) from {name} c join {parent} p on p.{} = c.{parent}{} where p.tenant_pk = {tenant}",
+                dialect.row_key, dialect.reference
+            ),
+            _ => format!("select count(*) from {name} where tenant_pk = {tenant}"),
+        }
+    }
+
+    /// Reads a page: parameters are the tenant, where the page starts and its size (the
+    /// last two only when paged). Answers the SQL and how many columns come before the
+    /// copied ones (a source `seq`, or a child's record number).
+    pub(crate) fn dump_sql(&self, dialect: &Dialect) -> (String, usize) {
+        let name = quoted_table(self.name);
+        let cols = self.column_list("");
+        let [tenant, after, limit] = [1, 2, 3].map(dialect.mark);
+        match self.paging {
+            Paging::Whole => (
+                format!("select {cols} from {name} where tenant_pk = {tenant}"),
+                0,
+            ),
+            Paging::Number => (
+                format!(
+                    "select {cols} from {name} where tenant_pk = {tenant} and number > {after}
+                     order by number limit {limit}"
+                ),
+                0,
+            ),
+            Paging::Arrival => (
+                format!(
+                    "select seq, {cols} from {name} where tenant_pk = {tenant} and seq > {after}
+                     order by seq limit {limit}"
+                ),
+                1,
+            ),
+            Paging::Child { parent } => (
+                format!(
+                    "select p.number, {} from {name} c join {parent} p on p.{} = c.{parent}{}
+                     where p.tenant_pk = {tenant} and p.number > {after} and p.number <= {after} + {limit}
+                     order by p.number, c.{}",
+                    self.column_list("c."),
+                    dialect.row_key,
+                    dialect.reference,
+                    self.child_order()
+                ),
+                1,
+            ),
+        }
+    }
+
+    /// How many parameters [`Table::dump_sql`] takes.
+    pub(crate) fn dump_params(&self) -> usize {
+        match self.paging {
+            Paging::Whole => 1,
+            _ => 3,
+        }
+    }
+}
+
+/// `user` is reserved in PostgreSQL; every table name is quoted.
+fn quoted_table(name: &str) -> String {
+    format!("\"{name}\"")
+}
+
 /// Column names that are reserved words in either dialect.
 fn quoted(name: &str) -> String {
     match name {

@@ -9,7 +9,7 @@ use tokio_postgres::types::ToSql;
 
 use super::PgStore;
 use crate::StoreResult;
-use crate::copy::{Kind, PAGE, Paging, Rows, Table};
+use crate::copy::{Dialect, Kind, PAGE, Paging, Rows, Table};
 use crate::values::{Cell, corrupt};
 
 /// Parameters one statement may carry (PostgreSQL's limit is 65,535).
@@ -21,18 +21,11 @@ impl PgStore {
         tenant_pk: i64,
         table: &'static Table,
     ) -> StoreResult<u64> {
-        let sql = match table.paging {
-            Paging::Child { parent } => format!(
-                "select count(*) from {} c join {parent} p on p.pk = c.{parent}_pk where p.tenant_pk = $1",
-                quoted(table.name)
-            ),
-            _ => format!(
-                "select count(*) from {} where tenant_pk = $1",
-                quoted(table.name)
-            ),
-        };
         let client = self.client().await?;
-        let count: i64 = client.query_one(&sql, &[&tenant_pk]).await?.get(0);
+        let count: i64 = client
+            .query_one(&table.count_sql(&POSTGRES), &[&tenant_pk])
+            .await?
+            .get(0);
         Ok(count.unsigned_abs())
     }
 
@@ -43,38 +36,11 @@ impl PgStore {
         after: Option<i64>,
     ) -> StoreResult<Rows> {
         let after = after.unwrap_or(0);
-        let name = quoted(table.name);
-        let cols = table.column_list("");
-        let (sql, lead) = match table.paging {
-            Paging::Whole => (format!("select {cols} from {name} where tenant_pk = $1"), 0),
-            Paging::Number => (
-                format!(
-                    "select {cols} from {name} where tenant_pk = $1 and number > $2 order by number limit $3"
-                ),
-                0,
-            ),
-            Paging::Arrival => (
-                format!(
-                    "select seq, {cols} from {name} where tenant_pk = $1 and seq > $2 order by seq limit $3"
-                ),
-                1,
-            ),
-            Paging::Child { parent } => (
-                format!(
-                    "select p.number, {} from {name} c join {parent} p on p.pk = c.{parent}_pk
-                     where p.tenant_pk = $1 and p.number > $2 and p.number <= $2 + $3
-                     order by p.number, c.{}",
-                    table.column_list("c."),
-                    table.child_order()
-                ),
-                1,
-            ),
-        };
+        let (sql, lead) = table.dump_sql(&POSTGRES);
         let mut client = self.client().await?;
         let tx = super::snapshot(&mut client).await?;
         let args: [&(dyn ToSql + Sync); 3] = [&tenant_pk, &after, &PAGE];
-        let count = if table.paging == Paging::Whole { 1 } else { 3 };
-        let found = tx.query(&sql, &args[..count]).await?;
+        let found = tx.query(&sql, &args[..table.dump_params()]).await?;
         let kinds: Vec<Kind> = table.columns().map(|(_, kind)| kind).collect();
         let mut rows = Vec::with_capacity(found.len());
         let mut last = after;
@@ -163,6 +129,12 @@ impl PgStore {
         Ok(())
     }
 }
+
+const POSTGRES: Dialect = Dialect {
+    row_key: "pk",
+    reference: "_pk",
+    mark: |n| format!("${n}"),
+};
 
 fn quoted(name: &str) -> String {
     format!("\"{name}\"")

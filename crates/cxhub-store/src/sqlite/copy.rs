@@ -6,7 +6,7 @@ use rusqlite::{Connection, params, params_from_iter};
 
 use super::{SqliteStore, codec, listing};
 use crate::StoreResult;
-use crate::copy::{Kind, PAGE, Paging, Rows, Table};
+use crate::copy::{Dialect, Kind, PAGE, Paging, Rows, Table};
 use crate::values::{Cell, corrupt};
 
 impl SqliteStore {
@@ -15,16 +15,7 @@ impl SqliteStore {
         tenant_pk: i64,
         table: &'static Table,
     ) -> StoreResult<u64> {
-        let sql = match table.paging {
-            Paging::Child { parent } => format!(
-                "select count(*) from {0} c join {parent} p on p.id = c.{parent}_id where p.tenant_pk = ?1",
-                quoted(table.name)
-            ),
-            _ => format!(
-                "select count(*) from {} where tenant_pk = ?1",
-                quoted(table.name)
-            ),
-        };
+        let sql = table.count_sql(&SQLITE);
         self.read(move |conn| {
             let count: i64 = conn.query_row(&sql, [tenant_pk], |row| row.get(0))?;
             Ok(count.unsigned_abs())
@@ -69,49 +60,21 @@ impl SqliteStore {
     }
 }
 
+const SQLITE: Dialect = Dialect {
+    row_key: "id",
+    reference: "_id",
+    mark: |n| format!("?{n}"),
+};
+
 fn quoted(name: &str) -> String {
     format!("\"{name}\"")
 }
 
 fn dump(conn: &Connection, tenant_pk: i64, table: &Table, after: i64) -> StoreResult<Rows> {
-    let name = quoted(table.name);
-    let (sql, lead) = match table.paging {
-        Paging::Whole => (
-            format!(
-                "select {} from {name} where tenant_pk = ?1",
-                table.column_list("")
-            ),
-            0,
-        ),
-        Paging::Number => (
-            format!(
-                "select {} from {name} where tenant_pk = ?1 and number > ?2 order by number limit ?3",
-                table.column_list("")
-            ),
-            0,
-        ),
-        Paging::Arrival => (
-            format!(
-                "select seq, {} from {name} where tenant_pk = ?1 and seq > ?2 order by seq limit ?3",
-                table.column_list("")
-            ),
-            1,
-        ),
-        Paging::Child { parent } => (
-            format!(
-                "select p.number, {} from {name} c join {parent} p on p.id = c.{parent}_id
-                 where p.tenant_pk = ?1 and p.number > ?2 and p.number <= ?2 + ?3
-                 order by p.number, c.{}",
-                table.column_list("c."),
-                table.child_order()
-            ),
-            1,
-        ),
-    };
+    let (sql, lead) = table.dump_sql(&SQLITE);
     let mut stmt = conn.prepare(&sql)?;
-    let count = stmt.parameter_count();
     let args = [tenant_pk, after, PAGE];
-    let mut rows = stmt.query(params_from_iter(&args[..count]))?;
+    let mut rows = stmt.query(params_from_iter(&args[..table.dump_params()]))?;
     let kinds: Vec<Kind> = table.columns().map(|(_, kind)| kind).collect();
     let mut out = Vec::new();
     let mut last = after;
