@@ -119,43 +119,76 @@ impl Table {
     }
 
     /// Reads a page: parameters are the tenant, where the page starts and its size (the
-    /// last two only when paged). Answers the SQL and how many columns come before the
-    /// copied ones (a source `seq`, or a child's record number).
-    pub(crate) fn dump_sql(&self, dialect: &Dialect) -> (String, usize) {
+    /// last two only when paged). Each row is its place (a record number, a source
+    /// `seq`, a child's record number; 0 when not paged), then the copied columns.
+    pub(crate) fn dump_sql(&self, dialect: &Dialect) -> String {
         let name = quoted_table(self.name);
         let cols = self.column_list("");
         let [tenant, after, limit] = [1, 2, 3].map(dialect.mark);
         match self.paging {
-            Paging::Whole => (
-                format!("select {cols} from {name} where tenant_pk = {tenant}"),
-                0,
+            Paging::Whole => {
+                format!("select cast(0 as bigint), {cols} from {name} where tenant_pk = {tenant}")
+            }
+            Paging::Number => format!(
+                "select number, {cols} from {name} where tenant_pk = {tenant} and number > {after}
+                 order by number limit {limit}"
             ),
-            Paging::Number => (
-                format!(
-                    "select {cols} from {name} where tenant_pk = {tenant} and number > {after}
-                     order by number limit {limit}"
-                ),
-                0,
+            Paging::Arrival => format!(
+                "select seq, {cols} from {name} where tenant_pk = {tenant} and seq > {after}
+                 order by seq limit {limit}"
             ),
-            Paging::Arrival => (
-                format!(
-                    "select seq, {cols} from {name} where tenant_pk = {tenant} and seq > {after}
-                     order by seq limit {limit}"
-                ),
-                1,
+            Paging::Child { parent } => format!(
+                "select p.number, {} from {name} c join {parent} p on p.{} = c.{parent}{}
+                 where p.tenant_pk = {tenant} and p.number > {after} and p.number <= {after} + {limit}
+                 order by p.number, c.{}",
+                self.column_list("c."),
+                dialect.row_key,
+                dialect.reference,
+                self.child_order()
             ),
-            Paging::Child { parent } => (
-                format!(
-                    "select p.number, {} from {name} c join {parent} p on p.{} = c.{parent}{}
-                     where p.tenant_pk = {tenant} and p.number > {after} and p.number <= {after} + {limit}
-                     order by p.number, c.{}",
-                    self.column_list("c."),
-                    dialect.row_key,
-                    dialect.reference,
-                    self.child_order()
-                ),
-                1,
-            ),
+        }
+    }
+
+    /// For children: the highest number of their records (the tenant is parameter 1),
+    /// which tells whether more pages follow an empty one.
+    pub(crate) fn highest_sql(&self, dialect: &Dialect) -> Option<String> {
+        let Paging::Child { parent } = self.paging else {
+            return None;
+        };
+        Some(format!(
+            "select coalesce(max(number), 0) from {parent} where tenant_pk = {}",
+            (dialect.mark)(1)
+        ))
+    }
+
+    /// The page of rows read by [`Table::dump_sql`] after `after`, each as its place and
+    /// its cells; `highest` is what [`Table::highest_sql`] read (0 for other tables).
+    pub(crate) fn page(&self, after: i64, read: Vec<(i64, Vec<Cell>)>, highest: i64) -> Rows {
+        let full = read.len() as i64 == PAGE;
+        let last = read.last().map_or(after, |(place, _)| *place);
+        let rows = match self.paging {
+            // A child's rows carry their record's number for the load to find it by.
+            Paging::Child { .. } => read
+                .into_iter()
+                .map(|(number, cells)| std::iter::once(Cell::Int(number)).chain(cells).collect())
+                .collect(),
+            _ => read.into_iter().map(|(_, cells)| cells).collect(),
+        };
+        let (next, parents) = match self.paging {
+            Paging::Whole => (None, None),
+            Paging::Number | Paging::Arrival => (full.then_some(last), None),
+            Paging::Child { .. } => {
+                let through = after + PAGE;
+                (
+                    (through < highest).then_some(through),
+                    Some((after, through)),
+                )
+            }
+        };
+        Rows {
+            rows,
+            next,
+            parents,
         }
     }
 

@@ -36,57 +36,27 @@ impl PgStore {
         after: Option<i64>,
     ) -> StoreResult<Rows> {
         let after = after.unwrap_or(0);
-        let (sql, lead) = table.dump_sql(&POSTGRES);
         let mut client = self.client().await?;
         let tx = super::snapshot(&mut client).await?;
         let args: [&(dyn ToSql + Sync); 3] = [&tenant_pk, &after, &PAGE];
-        let found = tx.query(&sql, &args[..table.dump_params()]).await?;
+        let found = tx
+            .query(&table.dump_sql(&POSTGRES), &args[..table.dump_params()])
+            .await?;
         let kinds: Vec<Kind> = table.columns().map(|(_, kind)| kind).collect();
-        let mut rows = Vec::with_capacity(found.len());
-        let mut last = after;
+        let mut read = Vec::with_capacity(found.len());
         for row in &found {
-            let mut cells = Vec::with_capacity(kinds.len() + 1);
-            if lead == 1 {
-                last = row.try_get(0)?;
-            }
-            if matches!(table.paging, Paging::Child { .. }) {
-                cells.push(Cell::Int(last));
-            }
-            for (idx, kind) in kinds.iter().enumerate() {
-                cells.push(cell(row, idx + lead, *kind)?);
-            }
-            if table.paging == Paging::Number {
-                last = row.try_get(0)?;
-            }
-            rows.push(cells);
+            let cells = kinds
+                .iter()
+                .enumerate()
+                .map(|(idx, kind)| cell(row, idx + 1, *kind));
+            read.push((row.try_get(0)?, cells.collect::<StoreResult<Vec<Cell>>>()?));
         }
-        let full = rows.len() as i64 == PAGE;
-        let (next, parents) = match table.paging {
-            Paging::Whole => (None, None),
-            Paging::Number | Paging::Arrival => (full.then_some(last), None),
-            Paging::Child { parent } => {
-                let highest: i64 = tx
-                    .query_one(
-                        &format!(
-                            "select coalesce(max(number), 0) from {parent} where tenant_pk = $1"
-                        ),
-                        &[&tenant_pk],
-                    )
-                    .await?
-                    .get(0);
-                let through = after + PAGE;
-                (
-                    (through < highest).then_some(through),
-                    Some((after, through)),
-                )
-            }
+        let highest = match table.highest_sql(&POSTGRES) {
+            Some(sql) => tx.query_one(&sql, &[&tenant_pk]).await?.get(0),
+            None => 0,
         };
         tx.commit().await?;
-        Ok(Rows {
-            rows,
-            next,
-            parents,
-        })
+        Ok(table.page(after, read, highest))
     }
 
     pub(crate) async fn load_rows(

@@ -71,51 +71,23 @@ fn quoted(name: &str) -> String {
 }
 
 fn dump(conn: &Connection, tenant_pk: i64, table: &Table, after: i64) -> StoreResult<Rows> {
-    let (sql, lead) = table.dump_sql(&SQLITE);
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare(&table.dump_sql(&SQLITE))?;
     let args = [tenant_pk, after, PAGE];
     let mut rows = stmt.query(params_from_iter(&args[..table.dump_params()]))?;
     let kinds: Vec<Kind> = table.columns().map(|(_, kind)| kind).collect();
-    let mut out = Vec::new();
-    let mut last = after;
+    let mut read = Vec::new();
     while let Some(row) = rows.next()? {
-        let mut cells = Vec::with_capacity(kinds.len() + 1);
-        if lead == 1 {
-            last = row.get(0)?;
-        }
-        if matches!(table.paging, Paging::Child { .. }) {
-            cells.push(Cell::Int(last));
-        }
-        for (idx, kind) in kinds.iter().enumerate() {
-            cells.push(cell(row.get_ref(idx + lead)?, *kind)?);
-        }
-        if table.paging == Paging::Number {
-            last = row.get(0)?;
-        }
-        out.push(cells);
+        let cells = kinds
+            .iter()
+            .enumerate()
+            .map(|(idx, kind)| cell(row.get_ref(idx + 1)?, *kind));
+        read.push((row.get(0)?, cells.collect::<StoreResult<Vec<Cell>>>()?));
     }
-    let full = out.len() as i64 == PAGE;
-    let (next, parents) = match table.paging {
-        Paging::Whole => (None, None),
-        Paging::Number | Paging::Arrival => (full.then_some(last), None),
-        Paging::Child { parent } => {
-            let highest: i64 = conn.query_row(
-                &format!("select coalesce(max(number), 0) from {parent} where tenant_pk = ?1"),
-                [tenant_pk],
-                |row| row.get(0),
-            )?;
-            let through = after + PAGE;
-            (
-                (through < highest).then_some(through),
-                Some((after, through)),
-            )
-        }
+    let highest = match table.highest_sql(&SQLITE) {
+        Some(sql) => conn.query_row(&sql, [tenant_pk], |row| row.get(0))?,
+        None => 0,
     };
-    Ok(Rows {
-        rows: out,
-        next,
-        parents,
-    })
+    Ok(table.page(after, read, highest))
 }
 
 fn cell(value: ValueRef<'_>, kind: Kind) -> StoreResult<Cell> {
