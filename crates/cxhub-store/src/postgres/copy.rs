@@ -8,12 +8,10 @@ use deadpool_postgres::Transaction;
 use tokio_postgres::types::ToSql;
 
 use super::PgStore;
+use super::sql::{MAX_PARAMS, tuples};
 use crate::StoreResult;
 use crate::copy::{Dialect, Kind, PAGE, Paging, Rows, Table};
 use crate::values::{Cell, corrupt};
-
-/// Parameters one statement may carry (PostgreSQL's limit is 65,535).
-const MAX_PARAMS: usize = 60_000;
 
 impl PgStore {
     pub(crate) async fn count_rows(
@@ -119,19 +117,6 @@ fn cell(row: &tokio_postgres::Row, idx: usize, kind: Kind) -> StoreResult<Cell> 
         Kind::Bytes => row.try_get::<_, Option<Vec<u8>>>(idx)?.map(Cell::Bytes),
     };
     Ok(cell.unwrap_or(Cell::Null))
-}
-
-/// `($n, …), …` for `rows` rows of `width` values, numbered from `$first`.
-fn tuples(rows: usize, width: usize, first: usize, lead: &str) -> String {
-    let tuples: Vec<String> = (0..rows)
-        .map(|row| {
-            let marks: Vec<String> = (0..width)
-                .map(|col| format!("${}", first + row * width + col))
-                .collect();
-            format!("({lead}{})", marks.join(", "))
-        })
-        .collect();
-    tuples.join(", ")
 }
 
 async fn load_rows(

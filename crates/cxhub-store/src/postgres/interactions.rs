@@ -1,6 +1,7 @@
 //! Interactions (every channel) with their legs and messages: the store's methods and
 //! the writes here; lists and counts in `interactions/list.rs`.
 
+mod bulk;
 mod list;
 
 use std::sync::LazyLock;
@@ -14,6 +15,7 @@ use tokio_postgres::types::ToSql;
 use self::list::{count, list, offset_page};
 use super::PgStore;
 use super::rows::PgCols;
+use super::sql::{MAX_PARAMS, tuples};
 use crate::query::{InteractionFilter, Page, PageRequest};
 use crate::records::interaction::{
     self, COLUMNS, LEG_COLUMNS, MESSAGE_COLUMNS, PageRows, leg_values, message_values,
@@ -26,13 +28,17 @@ use crate::{Outcome, StoreError, StoreResult, Upserted};
 static SELECT: LazyLock<String> =
     LazyLock::new(|| format!("select pk, number, {} from interaction", COLUMNS.join(", ")));
 
-/// The insert of a new row: the columns, then `tenant_pk`. Its number comes from the
-/// tenant's counter (migration 0003's trigger).
+/// The columns a new row is inserted with: [`COLUMNS`], then `tenant_pk`. Its number
+/// comes from the tenant's counter (migration 0003's trigger).
+static INSERT_COLUMNS: LazyLock<String> =
+    LazyLock::new(|| format!("{}, tenant_pk", COLUMNS.join(", ")));
+
+/// The insert of one new row, giving its key and number.
 static INSERT: LazyLock<String> = LazyLock::new(|| {
     let marks: Vec<String> = (1..=COLUMNS.len() + 1).map(|it| format!("${it}")).collect();
     format!(
-        "insert into interaction ({}, tenant_pk) values ({}) returning pk, number",
-        COLUMNS.join(", "),
+        "insert into interaction ({}) values ({}) returning pk, number",
+        *INSERT_COLUMNS,
         marks.join(", ")
     )
 });
@@ -67,10 +73,43 @@ impl PgStore {
         ensure_references(&tx, tenant_pk, &batch).await?;
         let now = Instant::now();
         let mut out = Vec::with_capacity(batch.len());
-        for interaction in &batch {
-            let stored = stored(&tx, tenant_pk, interaction).await?;
-            out.push(write_one(&tx, tenant_pk, interaction, now, stored).await?.1);
+        match bulk::stored_all(&tx, tenant_pk, &batch).await? {
+            Some(stored) => {
+                // Records stored before are compared and written one by one; the new
+                // ones, in one go, numbered in the batch's order (as on SQLite).
+                let mut fresh = Vec::new();
+                for (idx, it) in batch.iter().enumerate() {
+                    let key = (
+                        it.source.as_str().to_owned(),
+                        it.external_id.as_str().to_owned(),
+                    );
+                    match stored.get(&key) {
+                        Some(found) => {
+                            let written = write_one(&tx, tenant_pk, it, now, Some(*found)).await?;
+                            out.push(Some(written.1));
+                        }
+                        None => {
+                            fresh.push(idx);
+                            out.push(None);
+                        }
+                    }
+                }
+                let items: Vec<&Interaction> = fresh.iter().map(|idx| &batch[*idx]).collect();
+                let created = bulk::insert_new(&tx, tenant_pk, &items, now).await?;
+                for (idx, upserted) in fresh.into_iter().zip(created) {
+                    out[idx] = Some(upserted);
+                }
+            }
+            None => {
+                for interaction in &batch {
+                    let stored = stored(&tx, tenant_pk, interaction).await?;
+                    out.push(Some(
+                        write_one(&tx, tenant_pk, interaction, now, stored).await?.1,
+                    ));
+                }
+            }
         }
+        let out: Vec<Upserted> = out.into_iter().flatten().collect();
         if out.iter().any(|it| it.outcome.changed()) {
             super::raise_records_generation(&tx, tenant_pk).await?;
         }
@@ -183,7 +222,7 @@ impl PgStore {
 
 /// A stored record's row key, id and version.
 #[derive(Clone, Copy)]
-struct StoredRecord {
+pub(super) struct StoredRecord {
     pk: i64,
     id: RecordId,
     version: i64,
@@ -337,8 +376,8 @@ fn params(cells: &[Cell]) -> Vec<&(dyn ToSql + Sync)> {
     cells.iter().map(|it| it as &(dyn ToSql + Sync)).collect()
 }
 
-/// Inserts rows of a child table in one statement: each row is the parent's key, its
-/// position, then `width` values.
+/// Inserts rows of a child table, as few statements as the parameters allow: each row
+/// is the parent's key, its position, then `width` values.
 async fn insert_rows(
     tx: &Transaction<'_>,
     table: &str,
@@ -346,35 +385,36 @@ async fn insert_rows(
     width: usize,
     rows: Vec<Cell>,
 ) -> StoreResult<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
     let per_row = width + 2;
-    let tuples: Vec<String> = (0..rows.len() / per_row)
-        .map(|row| {
-            let marks: Vec<String> = (1..=per_row)
-                .map(|col| format!("${}", row * per_row + col))
-                .collect();
-            format!("({})", marks.join(", "))
-        })
-        .collect();
-    let sql = format!(
-        "insert into {table} (interaction_pk, seq, {columns}) values {}",
-        tuples.join(", ")
-    );
-    tx.execute(&sql, &params(&rows)).await?;
+    for chunk in rows.chunks(MAX_PARAMS / per_row * per_row) {
+        let sql = format!(
+            "insert into {table} (interaction_pk, seq, {columns}) values {}",
+            tuples(chunk.len() / per_row, per_row, 1, "")
+        );
+        tx.execute(&sql, &params(chunk)).await?;
+    }
     Ok(())
 }
 
-async fn insert_legs(tx: &Transaction<'_>, pk: i64, it: &Interaction) -> StoreResult<()> {
-    let Some(call) = &it.call else {
-        return Ok(());
-    };
-    let mut rows = Vec::new();
-    for (seq, leg) in (0_i64..).zip(&call.legs) {
+/// The rows of the legs of the record in row `pk`, for [`insert_rows`].
+fn leg_rows(pk: i64, it: &Interaction, rows: &mut Vec<Cell>) {
+    for (seq, leg) in (0_i64..).zip(it.call.iter().flat_map(|call| &call.legs)) {
         rows.extend([Cell::Int(pk), Cell::Int(seq)]);
         rows.extend(leg_values(leg));
     }
+}
+
+/// The rows of the messages of the record in row `pk` from index `from` on.
+fn message_rows(pk: i64, it: &Interaction, from: usize, rows: &mut Vec<Cell>) {
+    for (seq, message) in (0_i64..).zip(&it.messages).skip(from) {
+        rows.extend([Cell::Int(pk), Cell::Int(seq)]);
+        rows.extend(message_values(message));
+    }
+}
+
+async fn insert_legs(tx: &Transaction<'_>, pk: i64, it: &Interaction) -> StoreResult<()> {
+    let mut rows = Vec::new();
+    leg_rows(pk, it, &mut rows);
     insert_rows(tx, "call_leg", LEG_COLUMNS, 11, rows).await
 }
 
@@ -386,10 +426,7 @@ async fn insert_messages(
     from: usize,
 ) -> StoreResult<()> {
     let mut rows = Vec::new();
-    for (seq, message) in (0_i64..).zip(&it.messages).skip(from) {
-        rows.extend([Cell::Int(pk), Cell::Int(seq)]);
-        rows.extend(message_values(message));
-    }
+    message_rows(pk, it, from, &mut rows);
     insert_rows(tx, "message", MESSAGE_COLUMNS, 4, rows).await
 }
 

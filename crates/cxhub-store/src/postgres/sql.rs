@@ -95,3 +95,20 @@ impl Where {
             .collect()
     }
 }
+
+/// Parameters one statement may carry (PostgreSQL's limit is 65,535).
+pub(super) const MAX_PARAMS: usize = 60_000;
+
+/// `($n, …), …` for `rows` rows of `width` parameters each, numbered from `$first`, each
+/// row starting with `lead` (say `$1, ` for a value every row shares).
+pub(super) fn tuples(rows: usize, width: usize, first: usize, lead: &str) -> String {
+    let tuples: Vec<String> = (0..rows)
+        .map(|row| {
+            let marks: Vec<String> = (0..width)
+                .map(|col| format!("${}", first + row * width + col))
+                .collect();
+            format!("({lead}{})", marks.join(", "))
+        })
+        .collect();
+    tuples.join(", ")
+}
