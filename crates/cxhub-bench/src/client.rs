@@ -142,12 +142,31 @@ fn voice() -> InteractionFilter {
     }
 }
 
+/// Where the deep page starts in the store's SQL: for the voice calls and for every
+/// interaction (found by walking the baseline once).
+pub struct DeepPositions {
+    pub voice: Option<Position>,
+    pub any: Option<Position>,
+}
+
+/// The two deep positions, walking a SQLite baseline file.
+pub fn deep_positions(db: &Path, tenant_pk: i64, calls: usize) -> anyhow::Result<DeepPositions> {
+    let deep = deep_page(calls);
+    Ok(DeepPositions {
+        voice: walk_raw(db, tenant_pk, &voice(), deep)?,
+        any: walk_raw(db, tenant_pk, &InteractionFilter::default(), deep)?,
+    })
+}
+
+pub fn voice_filter() -> InteractionFilter {
+    voice()
+}
+
 pub async fn scenarios(
     base: &str,
     token: &str,
     dataset: &Dataset,
-    db: &Path,
-    tenant_pk: i64,
+    positions: &DeepPositions,
 ) -> anyhow::Result<Vec<Scenario>> {
     let client = reqwest::Client::new();
     let deep = deep_page(dataset.calls());
@@ -221,8 +240,7 @@ pub async fn scenarios(
     // The deep pages: cursors found by walking once, over HTTP and in SQL.
     let native_cursor = walk_native(&client, base, token, deep).await?;
     let sencloud_cursor = walk_sencloud(&client, base, token, deep).await?;
-    let voice_position = walk_raw(db, tenant_pk, &voice(), deep)?;
-    let any_position = walk_raw(db, tenant_pk, &InteractionFilter::default(), deep)?;
+    let (voice_position, any_position) = (positions.voice, positions.any);
     let first = |filter: InteractionFilter| vec![(filter, page(None))];
     let at = |filter: InteractionFilter, position: Option<Position>| vec![(filter, page(position))];
     out.extend([

@@ -14,6 +14,7 @@
 
 mod client;
 mod dataset;
+mod postgres;
 mod report;
 
 /// mimalloc rather than the system allocator: a page's rows are decoded on a blocking
@@ -37,7 +38,7 @@ use crate::report::{Figure, Report};
 
 #[derive(Parser)]
 #[command(about = "cxhub's benchmark: each figure beside a raw-storage baseline of the same run")]
-struct Args {
+pub(crate) struct Args {
     #[command(subcommand)]
     serve: Option<Serve>,
     /// Calls in the dataset (10000000 for the 10M run).
@@ -55,6 +56,10 @@ struct Args {
     /// Append the results to bench/RESULTS.md, with the machine, the date and the commit.
     #[arg(long)]
     record: bool,
+    /// Run on PostgreSQL: a `postgres://` URL of a database on a server where the user
+    /// may create databases (the run makes `cxhub_bench` and `cxhub_bench_raw` there).
+    #[arg(long)]
+    db: Option<String>,
 }
 
 #[derive(clap::Subcommand)]
@@ -87,6 +92,9 @@ async fn serve(db: &Path) -> anyhow::Result<()> {
 }
 
 async fn run(args: &Args) -> anyhow::Result<()> {
+    if let Some(url) = &args.db {
+        return postgres::run(args, url).await;
+    }
     let temp = tempfile::tempdir()?;
     let dir = args.dir.clone().unwrap_or_else(|| temp.path().to_owned());
     std::fs::create_dir_all(&dir)?;
@@ -124,19 +132,16 @@ async fn run(args: &Args) -> anyhow::Result<()> {
         ingest,
         raw_ingest,
     ));
-    let (again, created) = reingest(&store, &bench, &dataset).await?;
-    anyhow::ensure!(created == 0, "re-ingest created {created} records");
-    report.add(Figure::rate(
-        "re-ingest, 0 created (records/s) vs first load",
-        args.calls,
-        again,
+    let (read_token, write_token) = reingest_and_tokens(
+        &store,
+        &bench,
+        &events_tenant,
+        &dataset,
+        &mut report,
         ingest,
-    ));
-    let read_token = store.create_token(&bench.id, Role::Read, None).await?.1;
-    let write_token = store
-        .create_token(&events_tenant.id, Role::Write, None)
-        .await?
-        .1;
+        "re-ingest, 0 created (records/s) vs first load",
+    )
+    .await?;
     drop(store);
 
     // Events over HTTP, against raw event-row inserts.
@@ -152,7 +157,8 @@ async fn run(args: &Args) -> anyhow::Result<()> {
     ));
 
     // Listing.
-    let scenarios = client::scenarios(&server.base, &read_token, &dataset, &db, bench.pk).await?;
+    let positions = client::deep_positions(&db, bench.pk, args.calls)?;
+    let scenarios = client::scenarios(&server.base, &read_token, &dataset, &positions).await?;
     for scenario in &scenarios {
         for concurrency in [1, 32] {
             let http =
@@ -173,7 +179,7 @@ async fn run(args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn tenant(store: &Store, id: &str) -> anyhow::Result<TenantScope> {
+pub(crate) async fn tenant(store: &Store, id: &str) -> anyhow::Result<TenantScope> {
     let key = Key::parse(id).map_err(anyhow::Error::msg)?;
     store
         .create_tenant(NewTenant {
@@ -224,6 +230,28 @@ async fn ingest(
     baseline += started.elapsed();
     eprintln!("ingest: cxhub {cxhub:?}, raw {baseline:?}");
     Ok((cxhub, baseline))
+}
+
+/// Sends the calls again and reports it beside the first load (`ingest`), then makes
+/// the read token of the listing and the write token of the events.
+pub(crate) async fn reingest_and_tokens(
+    store: &Store,
+    bench: &TenantScope,
+    events_tenant: &TenantScope,
+    dataset: &dataset::Dataset,
+    report: &mut Report,
+    ingest: Duration,
+    name: &str,
+) -> anyhow::Result<(String, String)> {
+    let (again, created) = reingest(store, bench, dataset).await?;
+    anyhow::ensure!(created == 0, "re-ingest created {created} records");
+    report.add(Figure::rate(name, dataset.calls(), again, ingest));
+    let read_token = store.create_token(&bench.id, Role::Read, None).await?.1;
+    let write_token = store
+        .create_token(&events_tenant.id, Role::Write, None)
+        .await?
+        .1;
+    Ok((read_token, write_token))
 }
 
 /// Sends the same calls again; returns the time and how many records were created.

@@ -79,6 +79,8 @@ pub struct Report {
     requests: usize,
     figures: Vec<Figure>,
     pub peak_rss_kib: Option<u64>,
+    /// Lines printed after the tables.
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -89,6 +91,7 @@ impl Report {
             requests,
             figures: Vec::new(),
             peak_rss_kib: None,
+            notes: Vec::new(),
         }
     }
 
@@ -158,6 +161,9 @@ impl Report {
             format!("{:.1} MiB", kib as f64 / 1024.0)
         });
         let _ = writeln!(out, "\nServer peak RSS (VmHWM): {rss}.");
+        for note in &self.notes {
+            let _ = writeln!(out, "\n{note}");
+        }
         out
     }
 }

@@ -8,6 +8,7 @@
 //! Migrations run in one transaction under an advisory lock, so servers started
 //! together on a new database migrate it once.
 
+pub mod baseline;
 mod copy;
 mod directory;
 mod events;
@@ -54,20 +55,7 @@ impl std::fmt::Debug for PgStore {
 impl PgStore {
     /// Connects to the database a `postgres://` URL names and migrates it.
     pub async fn open(url: &str) -> StoreResult<PgStore> {
-        let config: tokio_postgres::Config = url
-            .parse()
-            .map_err(|err| StoreError::UnsupportedUrl(format!("{url}: {err}")))?;
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(crate::sizing::postgres_pool())
-            .build()
-            .map_err(database)?;
+        let pool = pool(url, crate::sizing::postgres_pool())?;
         let store = PgStore {
             pool,
             listing: Default::default(),
@@ -112,6 +100,24 @@ impl PgStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// A pool of at most `size` connections to the database `url` names.
+fn pool(url: &str, size: usize) -> StoreResult<Pool> {
+    let config: tokio_postgres::Config = url
+        .parse()
+        .map_err(|err| StoreError::UnsupportedUrl(format!("{url}: {err}")))?;
+    let manager = Manager::from_config(
+        config,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(manager)
+        .max_size(size)
+        .build()
+        .map_err(database)
 }
 
 /// Takes the tenant row's lock for the rest of the transaction. Every write takes it

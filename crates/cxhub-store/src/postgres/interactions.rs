@@ -220,6 +220,17 @@ impl PgStore {
     }
 }
 
+/// One page of interactions by the listing SQL, on the caller's connection: the listing
+/// baseline of the benchmark.
+pub(super) async fn list_raw(
+    client: &impl GenericClient,
+    tenant_pk: i64,
+    filter: &InteractionFilter,
+    page: PageRequest,
+) -> StoreResult<Page<Interaction>> {
+    list(client, tenant_pk, filter, page).await
+}
+
 /// A stored record's row key, id and version.
 #[derive(Clone, Copy)]
 pub(super) struct StoredRecord {
