@@ -81,6 +81,8 @@ macro_rules! tenants {
 }
 
 mod directory;
+mod events;
+mod interactions;
 mod presence;
 mod several_servers;
 mod tenants;
