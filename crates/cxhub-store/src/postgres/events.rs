@@ -5,6 +5,8 @@
 //! subject's events in the transaction that holds the tenant's lock, so it sees every
 //! event stored before it, whichever server stored it.
 
+mod batch;
+
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock};
@@ -80,39 +82,17 @@ impl PgStore {
             super::ensure_all(&tx, tenant_pk, table, keys).await?;
         }
         let received_at = Instant::now();
-        let insert = tx
-            .prepare_cached(
-                "insert into event (tenant_pk, source, event_id, subject_kind, subject_id, type, at, body, received_at)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (tenant_pk, source, event_id) do nothing
-                 returning seq",
-            )
-            .await?;
+        let seqs = batch::insert_all(&tx, tenant_pk, &events, received_at).await?;
         let mut outcomes = Vec::with_capacity(events.len());
         // The new events of each subject, as stored, with what the projector read of them.
         let mut dirty: BTreeMap<Subject, Vec<(StoredEvent, Read)>> = BTreeMap::new();
-        for (event, read) in events.iter().zip(read) {
-            let inserted = tx
-                .query_opt(
-                    &insert,
-                    &[
-                        &tenant_pk,
-                        &event.source.as_str(),
-                        &event.event_id.as_str(),
-                        &event.subject_kind.as_str(),
-                        &event.subject_id.as_str(),
-                        &event.type_name,
-                        &event.at.as_millis(),
-                        &event.body,
-                        &received_at.as_millis(),
-                    ],
-                )
-                .await?;
-            let Some(inserted) = inserted else {
+        for ((event, read), seq) in events.iter().zip(read).zip(seqs) {
+            let Some(seq) = seq else {
                 outcomes.push(EventOutcome::Duplicate);
                 continue;
             };
             outcomes.push(EventOutcome::Accepted);
-            let stored = StoredEvent::stored(event, inserted.get(0), received_at);
+            let stored = StoredEvent::stored(event, seq, received_at);
             dirty
                 .entry(stored.subject())
                 .or_default()
@@ -120,7 +100,13 @@ impl PgStore {
         }
         let mut folder = Folder::new(projector.as_ref(), Instant::now());
         let changed = !dirty.is_empty();
-        for (subject, new) in dirty {
+        // Calls and conversations: every subject's events read in one query, folded, and
+        // the records written together; a user's presence, around its new changes.
+        let (records, presence): (Vec<_>, Vec<_>) = dirty
+            .into_iter()
+            .partition(|(subject, _)| subject.kind != SubjectKind::Presence);
+        folder.refold_records(&tx, tenant_pk, records).await?;
+        for (subject, new) in presence {
             folder.refold(&tx, tenant_pk, &subject, new).await?;
         }
         if changed {
@@ -259,6 +245,35 @@ impl<'a> Folder<'a> {
                 self.queues.insert(id, queue);
             }
         }
+    }
+
+    /// Folds calls and conversations again after the events `new` arrived (the table
+    /// holds those already), and writes the records.
+    async fn refold_records(
+        &mut self,
+        tx: &Transaction<'_>,
+        tenant_pk: i64,
+        dirty: Vec<(Subject, Vec<(StoredEvent, Read)>)>,
+    ) -> StoreResult<()> {
+        let subjects: Vec<&Subject> = dirty.iter().map(|(subject, _)| subject).collect();
+        let mut stored = batch::events_of(tx, tenant_pk, &subjects).await?;
+        let mut folded = Vec::with_capacity(dirty.len());
+        for (subject, new) in dirty {
+            let events = stored.remove(&subject).unwrap_or_default();
+            let mut memo = None;
+            for (event, read) in new {
+                if let Some(read) = read {
+                    self.projector.adopt(&mut memo, event.seq, read);
+                }
+            }
+            let projection = self
+                .project(tx, tenant_pk, &subject, &events, &mut memo)
+                .await?;
+            if let Projection::Interaction { record, refold_at } = projection {
+                folded.push((*record, refold_at));
+            }
+        }
+        interactions::bulk::write_folded(tx, tenant_pk, folded, self.now).await
     }
 
     /// Folds `subject` again after the events `new` arrived, and writes what changed.

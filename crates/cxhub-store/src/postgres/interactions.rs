@@ -1,7 +1,7 @@
 //! Interactions (every channel) with their legs and messages: the store's methods and
 //! the writes here; lists and counts in `interactions/list.rs`.
 
-mod bulk;
+pub(super) mod bulk;
 mod list;
 
 use std::sync::LazyLock;
@@ -96,7 +96,7 @@ impl PgStore {
                 }
                 let items: Vec<&Interaction> = fresh.iter().map(|idx| &batch[*idx]).collect();
                 let created = bulk::insert_new(&tx, tenant_pk, &items, now).await?;
-                for (idx, upserted) in fresh.into_iter().zip(created) {
+                for (idx, (_, upserted)) in fresh.into_iter().zip(created) {
                     out[idx] = Some(upserted);
                 }
             }
@@ -237,6 +237,8 @@ pub(super) struct StoredRecord {
     pk: i64,
     id: RecordId,
     version: i64,
+    /// When the clock refolds it (for folded records).
+    refold_at: Option<i64>,
 }
 
 /// The stored record with the interaction's idempotency key, if any.
@@ -262,6 +264,7 @@ async fn stored(
             pk: row.get(0),
             id: record_id(row.get(1))?,
             version: row.get(2),
+            refold_at: None,
         })
     })
     .transpose()
@@ -355,8 +358,9 @@ pub(super) async fn project(
                 pk: row.get(0),
                 id: record_id(row.get(1))?,
                 version: row.get(2),
+                refold_at: row.get(3),
             };
-            (Some(stored), row.get::<_, Option<i64>>(3))
+            (Some(stored), stored.refold_at)
         }
     };
     it.version = stored.map_or(1, |it| it.version.saturating_add(1));

@@ -35,7 +35,7 @@ pub(super) async fn stored_all(
     }
     let rows = tx
         .query(
-            "select i.source, i.external_id, i.pk, i.number, i.version from interaction i
+            "select i.source, i.external_id, i.pk, i.number, i.version, i.refold_at from interaction i
              join unnest($2::text[], $3::text[]) k(source, external_id)
              on i.source = k.source and i.external_id = k.external_id where i.tenant_pk = $1",
             &[&tenant_pk, &sources, &ids],
@@ -47,19 +47,21 @@ pub(super) async fn stored_all(
             pk: row.get(2),
             id: record_id(row.get(3))?,
             version: row.get(4),
+            refold_at: row.get(5),
         };
         stored.insert((row.get(0), row.get(1)), record);
     }
     Ok(Some(stored))
 }
 
-/// Inserts new records, numbered in the order given, with their legs and messages.
+/// Inserts new records, numbered in the order given, with their legs and messages;
+/// gives each one's row key and id.
 pub(super) async fn insert_new(
     tx: &Transaction<'_>,
     tenant_pk: i64,
     items: &[&Interaction],
     now: Instant,
-) -> StoreResult<Vec<Upserted>> {
+) -> StoreResult<Vec<(i64, Upserted)>> {
     let width = COLUMNS.len() + 1;
     let mut out = Vec::with_capacity(items.len());
     let (mut legs, mut messages) = (Vec::new(), Vec::new());
@@ -89,13 +91,83 @@ pub(super) async fn insert_new(
             let pk: i64 = row.get(0);
             leg_rows(pk, it, &mut legs);
             message_rows(pk, it, 0, &mut messages);
-            out.push(Upserted {
+            let upserted = Upserted {
                 id: record_id(row.get(1))?,
                 outcome: Outcome::Created,
-            });
+            };
+            out.push((pk, upserted));
         }
     }
     insert_rows(tx, "call_leg", LEG_COLUMNS, 11, legs).await?;
     insert_rows(tx, "message", MESSAGE_COLUMNS, 4, messages).await?;
     Ok(out)
+}
+
+/// Writes the records folded from one batch of events, each as one version more than the
+/// stored one (1 when new), with when the clock next refolds it: the new ones in one go,
+/// numbered in the order given (the subjects' order, as on SQLite); the stored ones
+/// rewritten at once, their statements pipelined on the one connection.
+pub(in crate::postgres) async fn write_folded(
+    tx: &Transaction<'_>,
+    tenant_pk: i64,
+    folded: Vec<(Interaction, Option<Instant>)>,
+    now: Instant,
+) -> StoreResult<()> {
+    let (mut records, refolds): (Vec<Interaction>, Vec<Option<Instant>>) = folded
+        .into_iter()
+        .filter(|(it, _)| interaction::fold_is_writable(it))
+        .unzip();
+    let Some(stored) = stored_all(tx, tenant_pk, &records).await? else {
+        for (it, refold_at) in records.into_iter().zip(refolds) {
+            super::project(tx, tenant_pk, it, refold_at, now).await?;
+        }
+        return Ok(());
+    };
+    let found: Vec<Option<StoredRecord>> = records
+        .iter()
+        .map(|it| {
+            let key = (
+                it.source.as_str().to_owned(),
+                it.external_id.as_str().to_owned(),
+            );
+            stored.get(&key).copied()
+        })
+        .collect();
+    for (it, found) in records.iter_mut().zip(&found) {
+        it.version = found.map_or(1, |it| it.version.saturating_add(1));
+    }
+    super::ensure_references(tx, tenant_pk, &records).await?;
+    let fresh: Vec<&Interaction> = records
+        .iter()
+        .zip(&found)
+        .filter(|(_, found)| found.is_none())
+        .map(|(it, _)| it)
+        .collect();
+    let mut created = insert_new(tx, tenant_pk, &fresh, now).await?.into_iter();
+    let rewrites = records.iter().zip(&found).filter_map(|(it, found)| {
+        found.map(|found| super::write_one(tx, tenant_pk, it, now, Some(found)))
+    });
+    futures_util::future::try_join_all(rewrites).await?;
+    // When the clock refolds each: set where it changed (a new row has none).
+    let (mut pks, mut ats) = (Vec::new(), Vec::new());
+    for (found, refold_at) in found.iter().zip(refolds) {
+        let (pk, before) = match found {
+            Some(found) => (found.pk, found.refold_at),
+            None => (created.next().map(|(pk, _)| pk).unwrap_or_default(), None),
+        };
+        let at = refold_at.map(Instant::as_millis);
+        if at != before {
+            pks.push(pk);
+            ats.push(at);
+        }
+    }
+    if !pks.is_empty() {
+        tx.execute(
+            "update interaction i set refold_at = u.at from unnest($1::bigint[], $2::bigint[]) u(pk, at)
+             where i.pk = u.pk",
+            &[&pks, &ats],
+        )
+        .await?;
+    }
+    Ok(())
 }
