@@ -10,6 +10,7 @@
 
 pub mod baseline;
 mod copy;
+mod copy_in;
 mod directory;
 mod events;
 mod interactions;

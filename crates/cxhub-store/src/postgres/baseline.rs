@@ -7,14 +7,10 @@ use cxhub_model::interaction::Interaction;
 use cxhub_model::time::Instant;
 use deadpool_postgres::Object;
 use tokio_postgres::NoTls;
-use tokio_postgres::binary_copy::BinaryCopyInWriter;
-use tokio_postgres::types::{ToSql, Type};
 
 use super::database;
 use crate::StoreResult;
-use crate::copy::{Kind, TABLES, Table};
 use crate::query::{InteractionFilter, Page, PageRequest};
-use crate::records::interaction::{leg_values, message_values, values};
 use crate::values::Cell;
 
 /// One plain connection to a database the store has migrated.
@@ -42,29 +38,6 @@ pub async fn fresh_database(url: &str, name: &str) -> StoreResult<String> {
     Ok(crate::testing::with_database(url, name))
 }
 
-fn table(name: &str) -> &'static Table {
-    TABLES
-        .iter()
-        .find(|it| it.name == name)
-        .expect("a copied table")
-}
-
-/// The column types of a copied table's columns, then `extra`.
-fn types(table: &Table, extra: &[Type]) -> Vec<Type> {
-    let mut out: Vec<Type> = table
-        .columns()
-        .map(|(_, kind)| match kind {
-            Kind::Int => Type::INT8,
-            Kind::Text => Type::TEXT,
-            Kind::Flag => Type::BOOL,
-            Kind::Real => Type::FLOAT8,
-            Kind::Bytes => Type::BYTEA,
-        })
-        .collect();
-    out.extend_from_slice(extra);
-    out
-}
-
 impl Raw {
     /// Turns off the numbering trigger: the baseline brings each record's number.
     pub async fn without_numbering(&self) -> StoreResult<()> {
@@ -83,76 +56,8 @@ impl Raw {
         first_number: i64,
     ) -> StoreResult<()> {
         let tx = self.client.transaction().await?;
-        let now = Instant::now();
-        let record = table("interaction");
-        let sql = format!(
-            "copy interaction ({}, tenant_pk) from stdin binary",
-            record.column_list("")
-        );
-        let mut writer = std::pin::pin!(BinaryCopyInWriter::new(
-            tx.copy_in(&sql).await?,
-            &types(record, &[Type::INT8]),
-        ));
-        for (number, it) in (first_number..).zip(items) {
-            let mut row = vec![Cell::Int(number)];
-            row.extend(values(it, now));
-            row.extend([Cell::Null, Cell::Int(tenant_pk)]);
-            writer
-                .as_mut()
-                .write_raw(row.iter().map(|it| it as &(dyn ToSql + Sync)))
-                .await?;
-        }
-        writer.as_mut().finish().await?;
-        let last = first_number + items.len() as i64;
-        let pks: std::collections::HashMap<i64, i64> = tx
-            .query(
-                "select number, pk from interaction where tenant_pk = $1 and number >= $2 and number < $3",
-                &[&tenant_pk, &first_number, &last],
-            )
-            .await?
-            .iter()
-            .map(|row| (row.get(0), row.get(1)))
-            .collect();
-        for name in ["call_leg", "message"] {
-            let child = table(name);
-            let sql = format!(
-                "copy {name} ({}, interaction_pk) from stdin binary",
-                child.column_list("")
-            );
-            let mut writer = std::pin::pin!(BinaryCopyInWriter::new(
-                tx.copy_in(&sql).await?,
-                &types(child, &[Type::INT8])
-            ));
-            for (number, it) in (first_number..).zip(items) {
-                let pk = Cell::Int(pks.get(&number).copied().unwrap_or_default());
-                let rows: Vec<Vec<Cell>> = match name {
-                    "call_leg" => (0_i64..)
-                        .zip(it.call.iter().flat_map(|call| &call.legs))
-                        .map(|(seq, leg)| {
-                            let mut row = vec![Cell::Int(seq)];
-                            row.extend(leg_values(leg));
-                            row
-                        })
-                        .collect(),
-                    _ => (0_i64..)
-                        .zip(&it.messages)
-                        .map(|(seq, message)| {
-                            let mut row = vec![Cell::Int(seq)];
-                            row.extend(message_values(message));
-                            row
-                        })
-                        .collect(),
-                };
-                for mut row in rows {
-                    row.push(pk.clone());
-                    writer
-                        .as_mut()
-                        .write_raw(row.iter().map(|it| it as &(dyn ToSql + Sync)))
-                        .await?;
-                }
-            }
-            writer.as_mut().finish().await?;
-        }
+        let items: Vec<&Interaction> = items.iter().collect();
+        super::copy_in::interactions(&tx, tenant_pk, &items, first_number, Instant::now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -165,22 +70,23 @@ impl Raw {
         events: &[(String, String, String, String, String, i64, String)],
     ) -> StoreResult<()> {
         let tx = self.client.transaction().await?;
-        let event = table("event");
-        let sql = format!(
-            "copy event ({}, tenant_pk) from stdin binary",
-            event.column_list("")
-        );
-        let mut writer = std::pin::pin!(BinaryCopyInWriter::new(
-            tx.copy_in(&sql).await?,
-            &types(event, &[Type::INT8])
-        ));
-        for (source, id, kind, subject, type_name, at, body) in events {
-            let row: [&(dyn ToSql + Sync); 9] = [
-                source, id, kind, subject, type_name, at, body, at, &tenant_pk,
-            ];
-            writer.as_mut().write(&row).await?;
-        }
-        writer.as_mut().finish().await?;
+        let rows = events
+            .iter()
+            .map(|(source, id, kind, subject, type_name, at, body)| {
+                let text = |it: &String| Cell::Text(it.clone());
+                vec![
+                    text(source),
+                    text(id),
+                    text(kind),
+                    text(subject),
+                    text(type_name),
+                    Cell::Int(*at),
+                    text(body),
+                    Cell::Int(*at),
+                    Cell::Int(tenant_pk),
+                ]
+            });
+        super::copy_in::rows(&tx, "event", "tenant_pk", rows.collect()).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -8,13 +8,9 @@ use cxhub_model::interaction::Interaction;
 use cxhub_model::time::Instant;
 use deadpool_postgres::Transaction;
 
-use super::{
-    COLUMNS, INSERT_COLUMNS, LEG_COLUMNS, MESSAGE_COLUMNS, StoredRecord, insert_rows, leg_rows,
-    message_rows, params,
-};
-use crate::postgres::sql::{MAX_PARAMS, tuples};
+use super::StoredRecord;
 use crate::records::interaction;
-use crate::values::{Cell, record_id};
+use crate::values::record_id;
 use crate::{Outcome, StoreResult, Upserted};
 
 /// What is stored under each key of the batch, read in one query; `None` when a key
@@ -54,53 +50,40 @@ pub(super) async fn stored_all(
     Ok(Some(stored))
 }
 
-/// Inserts new records, numbered in the order given, with their legs and messages;
-/// gives each one's row key and id.
+/// Inserts new records, numbered in the order given, with their legs and messages, by
+/// `COPY`; gives each one's row key and id. The numbering trigger checks each number is
+/// the tenant's next (migration 0004), under the tenant's lock the caller holds.
 pub(super) async fn insert_new(
     tx: &Transaction<'_>,
     tenant_pk: i64,
     items: &[&Interaction],
     now: Instant,
 ) -> StoreResult<Vec<(i64, Upserted)>> {
-    let width = COLUMNS.len() + 1;
-    let mut out = Vec::with_capacity(items.len());
-    let (mut legs, mut messages) = (Vec::new(), Vec::new());
-    for chunk in items.chunks(MAX_PARAMS / width) {
-        let mut cells = Vec::with_capacity(chunk.len() * width);
-        for it in chunk {
-            cells.extend(interaction::values(it, now));
-            cells.push(Cell::Int(tenant_pk));
-        }
-        let sql = format!(
-            "insert into interaction ({}) values {} returning pk, number, source, external_id",
-            *INSERT_COLUMNS,
-            tuples(chunk.len(), width, 1, "")
-        );
-        // Matched by key, not by the order rows come back in (which SQL does not promise);
-        // the keys of a batch written here are distinct (`stored_all`).
-        let rows = tx.query(&sql, &params(&cells)).await?;
-        let mut by_key: HashMap<(&str, &str), &tokio_postgres::Row> = HashMap::new();
-        for row in &rows {
-            by_key.insert((row.get(2), row.get(3)), row);
-        }
-        for it in chunk {
-            let key = (it.source.as_str(), it.external_id.as_str());
-            let row = by_key
-                .get(&key)
-                .ok_or_else(|| crate::values::corrupt("an inserted record not returned"))?;
-            let pk: i64 = row.get(0);
-            leg_rows(pk, it, &mut legs);
-            message_rows(pk, it, 0, &mut messages);
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first: i64 = tx
+        .query_one(
+            "select next_interaction_number from tenant where pk = $1",
+            &[&tenant_pk],
+        )
+        .await?
+        .get(0);
+    let pks = crate::postgres::copy_in::interactions(tx, tenant_pk, items, first, now).await?;
+    (first..)
+        .take(items.len())
+        .map(|number| {
+            let pk = pks
+                .get(&number)
+                .copied()
+                .ok_or_else(|| crate::values::corrupt("a copied record not found"))?;
             let upserted = Upserted {
-                id: record_id(row.get(1))?,
+                id: record_id(number)?,
                 outcome: Outcome::Created,
             };
-            out.push((pk, upserted));
-        }
-    }
-    insert_rows(tx, "call_leg", LEG_COLUMNS, 11, legs).await?;
-    insert_rows(tx, "message", MESSAGE_COLUMNS, 4, messages).await?;
-    Ok(out)
+            Ok((pk, upserted))
+        })
+        .collect()
 }
 
 /// Writes the records folded from one batch of events, each as one version more than the
