@@ -51,8 +51,7 @@ pub(super) async fn stored_all(
 }
 
 /// Inserts new records, numbered in the order given, with their legs and messages, by
-/// `COPY`; gives each one's row key and id. The numbering trigger checks each number is
-/// the tenant's next (migration 0004), under the tenant's lock the caller holds.
+/// `COPY`; gives each one's row key and id. The caller holds the tenant's lock.
 pub(super) async fn insert_new(
     tx: &Transaction<'_>,
     tenant_pk: i64,
@@ -62,10 +61,17 @@ pub(super) async fn insert_new(
     if items.is_empty() {
         return Ok(Vec::new());
     }
+    // The batch's numbers are taken from the counter in one update: raising it row by row
+    // (the trigger's way) leaves a chain of dead versions of the tenant row that every
+    // later row of the transaction walks (bench/RESULTS.md, 2026-12-06). Rows then come
+    // with numbers below the counter, which the trigger lets through (migration 0004);
+    // the unique (tenant, number) index still refuses a number given twice.
+    let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
     let first: i64 = tx
         .query_one(
-            "select next_interaction_number from tenant where pk = $1",
-            &[&tenant_pk],
+            "update tenant set next_interaction_number = next_interaction_number + $2
+             where pk = $1 returning next_interaction_number - $2",
+            &[&tenant_pk, &count],
         )
         .await?
         .get(0);
