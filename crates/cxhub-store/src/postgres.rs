@@ -79,10 +79,18 @@ impl PgStore {
         let tx = client.transaction().await?;
         tx.execute("select pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
             .await?;
-        tx.batch_execute(
-            "create table if not exists cxhub_migration (version integer primary key, applied_at bigint not null)",
-        )
-        .await?;
+        // Created only when missing: `create table if not exists` would log a notice at
+        // every start.
+        let exists: bool = tx
+            .query_one("select to_regclass('cxhub_migration') is not null", &[])
+            .await?
+            .get(0);
+        if !exists {
+            tx.batch_execute(
+                "create table cxhub_migration (version integer primary key, applied_at bigint not null)",
+            )
+            .await?;
+        }
         let done: Option<i32> = tx
             .query_one("select max(version) from cxhub_migration", &[])
             .await?
