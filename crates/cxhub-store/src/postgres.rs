@@ -24,6 +24,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transacti
 use tokio_postgres::NoTls;
 
 use crate::{StoreError, StoreResult};
+use sql::prepared;
 
 /// The schema, in order; each runs once, recorded in `cxhub_migration`.
 const MIGRATIONS: &[(i32, &str)] = &[
@@ -133,7 +134,8 @@ fn pool(url: &str, size: usize) -> StoreResult<Pool> {
 /// first, before the counters and rows the triggers lock, so a tenant's writes are
 /// ordered across servers, as SQLite's single writer orders them, and cannot deadlock.
 async fn lock_tenant(tx: &Transaction<'_>, tenant_pk: i64) -> StoreResult<()> {
-    tx.execute(
+    prepared::execute(
+        tx,
         "select 1 from tenant where pk = $1 for update",
         &[&tenant_pk],
     )
@@ -153,19 +155,20 @@ async fn snapshot(client: &mut deadpool_postgres::Object) -> StoreResult<Transac
 
 /// The tenant's records generation, as of the caller's snapshot (`crate::listing`).
 async fn records_generation(tx: &Transaction<'_>, tenant_pk: i64) -> StoreResult<u64> {
-    let generation: i64 = tx
-        .query_one(
-            "select records_generation from tenant where pk = $1",
-            &[&tenant_pk],
-        )
-        .await?
-        .get(0);
+    let generation: i64 = prepared::query_one(
+        tx,
+        "select records_generation from tenant where pk = $1",
+        &[&tenant_pk],
+    )
+    .await?
+    .get(0);
     Ok(generation.unsigned_abs())
 }
 
 /// Marks the tenant's records as changed, for what other servers cached of its lists.
 async fn raise_records_generation(tx: &Transaction<'_>, tenant_pk: i64) -> StoreResult<()> {
-    tx.execute(
+    prepared::execute(
+        tx,
         "update tenant set records_generation = records_generation + 1 where pk = $1",
         &[&tenant_pk],
     )
@@ -188,7 +191,7 @@ async fn ensure(tx: &Transaction<'_>, tenant_pk: i64, table: &str, key: &str) ->
         }
         other => unreachable!("no stubs for table {other}"),
     };
-    tx.execute(sql, &[&tenant_pk, &key]).await?;
+    prepared::execute(tx, sql, &[&tenant_pk, &key]).await?;
     Ok(())
 }
 
@@ -215,7 +218,20 @@ async fn ensure_all(
         "insert into {target} select $1, key{name} from unnest($2::text[]) with ordinality as k(key, ord)
          order by ord on conflict do nothing"
     );
-    tx.execute(&sql, &[&tenant_pk, &keys]).await?;
+    prepared::execute(tx, &sql, &[&tenant_pk, &keys]).await?;
+    Ok(())
+}
+
+/// Stubs for every key named, a statement per table, the statements sent together.
+async fn ensure_named(
+    tx: &Transaction<'_>,
+    tenant_pk: i64,
+    named: std::collections::BTreeMap<&'static str, Vec<String>>,
+) -> StoreResult<()> {
+    let all = named
+        .into_iter()
+        .map(|(table, keys)| ensure_all(tx, tenant_pk, table, keys));
+    futures_util::future::try_join_all(all).await?;
     Ok(())
 }
 

@@ -86,24 +86,41 @@ pub(super) async fn interactions(
         .iter()
         .map(|row| (row.get(0), row.get(1)))
         .collect();
-    let pk_of = |number: i64| Cell::Int(pks.get(&number).copied().unwrap_or_default());
+    let children: Vec<(i64, &Interaction, usize)> = (first..)
+        .zip(items)
+        .map(|(number, it)| (pks.get(&number).copied().unwrap_or_default(), *it, 0))
+        .collect();
+    legs_and_messages(tx, &children).await?;
+    Ok(pks)
+}
+
+/// `COPY`s the legs of each record, and its messages from the index given on, under the
+/// row key given.
+pub(super) async fn legs_and_messages(
+    tx: &Transaction<'_>,
+    items: &[(i64, &Interaction, usize)],
+) -> StoreResult<()> {
     let mut legs = Vec::new();
     let mut messages = Vec::new();
-    for (number, it) in (first..).zip(items) {
+    for (pk, it, from) in items {
         for (seq, leg) in (0_i64..).zip(it.call.iter().flat_map(|call| &call.legs)) {
             let mut row = vec![Cell::Int(seq)];
             row.extend(leg_values(leg));
-            row.push(pk_of(number));
+            row.push(Cell::Int(*pk));
             legs.push(row);
         }
-        for (seq, message) in (0_i64..).zip(&it.messages) {
+        for (seq, message) in (0_i64..).zip(&it.messages).skip(*from) {
             let mut row = vec![Cell::Int(seq)];
             row.extend(message_values(message));
-            row.push(pk_of(number));
+            row.push(Cell::Int(*pk));
             messages.push(row);
         }
     }
-    rows(tx, "call_leg", "interaction_pk", legs).await?;
-    rows(tx, "message", "interaction_pk", messages).await?;
-    Ok(pks)
+    if !legs.is_empty() {
+        rows(tx, "call_leg", "interaction_pk", legs).await?;
+    }
+    if !messages.is_empty() {
+        rows(tx, "message", "interaction_pk", messages).await?;
+    }
+    Ok(())
 }

@@ -24,6 +24,7 @@ use crate::events::{
     DUE_COLUMNS, Due, EventOutcome, Memo, NewEvent, Projection, Projector, Read, StoredEvent,
     Subject, Window,
 };
+use crate::postgres::sql::prepared;
 
 use crate::events::EVENT_COLUMNS as COLUMNS;
 
@@ -78,9 +79,7 @@ impl PgStore {
                 .or_default()
                 .push(key.as_str().to_owned());
         }
-        for (table, keys) in named {
-            super::ensure_all(&tx, tenant_pk, table, keys).await?;
-        }
+        super::ensure_named(&tx, tenant_pk, named).await?;
         let received_at = Instant::now();
         let seqs = batch::insert_all(&tx, tenant_pk, &events, received_at).await?;
         let mut outcomes = Vec::with_capacity(events.len());
@@ -106,9 +105,7 @@ impl PgStore {
             .into_iter()
             .partition(|(subject, _)| subject.kind != SubjectKind::Presence);
         folder.refold_records(&tx, tenant_pk, records).await?;
-        for (subject, new) in presence {
-            folder.refold(&tx, tenant_pk, &subject, new).await?;
-        }
+        folder.refold_presence(&tx, tenant_pk, presence).await?;
         if changed {
             super::raise_records_generation(&tx, tenant_pk).await?;
         }
@@ -135,9 +132,7 @@ impl PgStore {
         projector: Arc<dyn Projector>,
     ) -> StoreResult<usize> {
         let mut client = self.client().await?;
-        let tenants: Vec<i64> = client
-            .query(
-                "select distinct tenant_pk from interaction where refold_at is not null and refold_at <= $1",
+        let tenants: Vec<i64> = prepared::query(&client, "select distinct tenant_pk from interaction where refold_at is not null and refold_at <= $1",
                 &[&now.as_millis()],
             )
             .await?
@@ -156,9 +151,7 @@ impl PgStore {
                 "select pk, {DUE_COLUMNS} from interaction where tenant_pk = $1 and refold_at is not null
                  and refold_at <= $2 order by refold_at limit $3"
             );
-            let rows = tx
-                .query(&sql, &[&tenant_pk, &now.as_millis(), &budget])
-                .await?;
+            let rows = prepared::query(&tx, &sql, &[&tenant_pk, &now.as_millis(), &budget]).await?;
             budget -= i64::try_from(rows.len()).unwrap_or(i64::MAX);
             let due = rows
                 .iter()
@@ -276,55 +269,51 @@ impl<'a> Folder<'a> {
         interactions::bulk::write_folded(tx, tenant_pk, folded, self.now).await
     }
 
-    /// Folds `subject` again after the events `new` arrived, and writes what changed.
-    async fn refold(
+    /// Folds each user's presence again around the events `new` that arrived (the table
+    /// holds those already): the windows read together, the changes written together.
+    async fn refold_presence(
         &mut self,
         tx: &Transaction<'_>,
         tenant_pk: i64,
-        subject: &Subject,
-        new: Vec<(StoredEvent, Read)>,
+        dirty: Vec<(Subject, Vec<(StoredEvent, Read)>)>,
     ) -> StoreResult<()> {
-        let now = self.now;
-        let mut memo = None;
-        let (events, keep) = match subject.kind {
-            // Every event of the subject; the table holds the new ones already.
-            SubjectKind::Call | SubjectKind::Conversation => {
-                (subject_events(tx, tenant_pk, subject).await?, None)
+        // The span of each user's new events, taken here: what the projector read of them
+        // is not `Sync`, so the reads sent together below cannot hold it.
+        let spans: Vec<_> = dirty
+            .iter()
+            .map(|(subject, new)| (subject, crate::events::span(new.iter().map(|(it, _)| it))))
+            .collect();
+        let windows = spans.into_iter().map(|(subject, span)| async move {
+            match span {
+                Some((first, last)) => presence_window(tx, tenant_pk, subject, first, last)
+                    .await
+                    .map(Some),
+                None => Ok(None),
             }
-            SubjectKind::Presence => {
-                let stored = new.iter().map(|(it, _)| it);
-                let Some((first, last)) = crate::events::span(stored) else {
-                    return Ok(());
-                };
-                let window = presence_window(tx, tenant_pk, subject, first, last).await?;
-                let keep = window.written();
-                (window.events, Some(keep))
-            }
-        };
-        for (event, read) in new {
-            if let Some(read) = read {
-                self.projector.adopt(&mut memo, event.seq, read);
-            }
-        }
-        let projection = self
-            .project(tx, tenant_pk, subject, &events, &mut memo)
-            .await?;
-        match projection {
-            Projection::Interaction { record, refold_at } => {
-                interactions::project(tx, tenant_pk, *record, refold_at, now).await?;
-            }
-            Projection::Presence(changes) => {
-                let kept = changes.into_iter().filter(|it| {
-                    keep.as_ref()
-                        .is_none_or(|keep| keep.contains(&it.external_id))
-                });
-                for change in kept {
-                    presence::project(tx, tenant_pk, change).await?;
+        });
+        let windows = futures_util::future::try_join_all(windows).await?;
+        let mut changes = Vec::new();
+        for ((subject, new), window) in dirty.into_iter().zip(windows) {
+            let Some(window) = window else { continue };
+            let keep = window.written();
+            let mut memo = None;
+            for (event, read) in new {
+                if let Some(read) = read {
+                    self.projector.adopt(&mut memo, event.seq, read);
                 }
             }
-            Projection::Nothing => {}
+            let projection = self
+                .project(tx, tenant_pk, &subject, &window.events, &mut memo)
+                .await?;
+            if let Projection::Presence(folded) = projection {
+                changes.extend(
+                    folded
+                        .into_iter()
+                        .filter(|it| keep.contains(&it.external_id)),
+                );
+            }
         }
-        Ok(())
+        presence::project_all(tx, tenant_pk, changes).await
     }
 }
 
@@ -345,14 +334,16 @@ async fn presence_window(
             args.push(at);
             args.push(id);
         }
-        let rows = client.query(sql, &args).await?;
+        let rows = prepared::query(client, sql, &args).await?;
         rows.iter().map(read_row).collect::<StoreResult<Vec<_>>>()
     };
-    Ok(Window::new(
-        query(&PRESENCE_BEFORE, &[first]).await?,
-        query(&PRESENCE_BETWEEN, &[first, last]).await?,
-        query(&PRESENCE_AFTER, &[last]).await?,
-    ))
+    let (at_first, both, at_last) = ([first], [first, last], [last]);
+    let (before, between, after) = tokio::try_join!(
+        query(&PRESENCE_BEFORE, &at_first),
+        query(&PRESENCE_BETWEEN, &both),
+        query(&PRESENCE_AFTER, &at_last),
+    )?;
+    Ok(Window::new(before, between, after))
 }
 
 async fn subject_events(
@@ -364,17 +355,17 @@ async fn subject_events(
         "select {COLUMNS} from event where tenant_pk = $1 and subject_kind = $2 and source = $3
          and subject_id = $4 order by at, seq"
     );
-    let rows = client
-        .query(
-            &sql,
-            &[
-                &tenant_pk,
-                &subject.kind.as_str(),
-                &subject.source.as_str(),
-                &subject.id.as_str(),
-            ],
-        )
-        .await?;
+    let rows = prepared::query(
+        client,
+        &sql,
+        &[
+            &tenant_pk,
+            &subject.kind.as_str(),
+            &subject.source.as_str(),
+            &subject.id.as_str(),
+        ],
+    )
+    .await?;
     rows.iter().map(read_row).collect()
 }
 

@@ -5,9 +5,14 @@ use cxhub_model::ids::Key;
 use cxhub_model::presence::PresenceChange;
 use deadpool_postgres::{GenericClient, Transaction};
 
+mod folded;
+
+pub(super) use folded::project_all;
+
 use super::PgStore;
 use super::rows::PgCols;
 use super::sql::Where;
+use crate::postgres::sql::prepared;
 use crate::query::{Page, PageRequest, Position, PresenceFilter};
 use crate::records;
 use crate::values::record_id;
@@ -73,9 +78,8 @@ impl PgStore {
     }
 }
 
-/// Writes a change folded from events: unchanged content is a duplicate; otherwise the
-/// version is one more than the stored one's (1 when new).
-pub(super) async fn project(
+/// Writes one change folded from events, as [`folded::project_all`] does.
+async fn project(
     tx: &Transaction<'_>,
     tenant_pk: i64,
     mut change: PresenceChange,
@@ -83,16 +87,16 @@ pub(super) async fn project(
     let sql = format!(
         "select {COLUMNS} from presence_change where tenant_pk = $1 and source = $2 and external_id = $3"
     );
-    let row = tx
-        .query_opt(
-            &sql,
-            &[
-                &tenant_pk,
-                &change.source.as_str(),
-                &change.external_id.as_str(),
-            ],
-        )
-        .await?;
+    let row = prepared::query_opt(
+        tx,
+        &sql,
+        &[
+            &tenant_pk,
+            &change.source.as_str(),
+            &change.external_id.as_str(),
+        ],
+    )
+    .await?;
     let stored = row
         .map(|row| records::read_presence(&mut PgCols::new(&row)))
         .transpose()?;
@@ -118,17 +122,17 @@ async fn upsert_one(
     for status in change.previous_status.iter().chain([&change.new_status]) {
         ensure_status(tx, tenant_pk, status).await?;
     }
-    let stored = tx
-        .query_opt(
-            "select pk, number, version from presence_change
+    let stored = prepared::query_opt(
+        tx,
+        "select pk, number, version from presence_change
              where tenant_pk = $1 and source = $2 and external_id = $3",
-            &[
-                &tenant_pk,
-                &change.source.as_str(),
-                &change.external_id.as_str(),
-            ],
-        )
-        .await?;
+        &[
+            &tenant_pk,
+            &change.source.as_str(),
+            &change.external_id.as_str(),
+        ],
+    )
+    .await?;
     let values: [&(dyn tokio_postgres::types::ToSql + Sync); 7] = [
         &change.user_id.as_str(),
         &change.previous_status.as_ref().map(Key::as_str),
@@ -144,9 +148,7 @@ async fn upsert_one(
         let more: [&(dyn tokio_postgres::types::ToSql + Sync); 3] =
             [&tenant_pk, &source, &external_id];
         args.extend(more);
-        let number: i64 = tx
-            .query_one(
-                "insert into presence_change (user_id, previous_status, new_status, reason, at, version, ended_at,
+        let number: i64 = prepared::query_one(tx, "insert into presence_change (user_id, previous_status, new_status, reason, at, version, ended_at,
                  tenant_pk, source, external_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning number",
                 &args,
             )
@@ -162,8 +164,7 @@ async fn upsert_one(
     if outcome == Outcome::Updated {
         let mut args = values.to_vec();
         args.push(&row);
-        tx.execute(
-            "update presence_change set user_id = $1, previous_status = $2, new_status = $3, reason = $4,
+        prepared::execute(tx, "update presence_change set user_id = $1, previous_status = $2, new_status = $3, reason = $4,
              at = $5, version = $6, ended_at = $7 where pk = $8",
             &args,
         )
@@ -182,13 +183,13 @@ async fn ensure_status(
     system_name: &Key,
 ) -> StoreResult<()> {
     let stub = PresenceStatus::stub(system_name.clone());
-    client
-        .execute(
-            "insert into presence_status (tenant_pk, system_name, display_name, emoji, productive)
+    prepared::execute(
+        client,
+        "insert into presence_status (tenant_pk, system_name, display_name, emoji, productive)
              values ($1, $2, $3, '', false) on conflict do nothing",
-            &[&tenant_pk, &stub.system_name.as_str(), &stub.display_name],
-        )
-        .await?;
+        &[&tenant_pk, &stub.system_name.as_str(), &stub.display_name],
+    )
+    .await?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ use deadpool_postgres::{GenericClient, Transaction};
 use crate::StoreResult;
 use crate::events::{EVENT_COLUMNS, NewEvent, StoredEvent, Subject, read_stored};
 use crate::postgres::rows::PgCols;
+use crate::postgres::sql::prepared;
 
 /// Stores the events new under their source and id, in the batch's order; gives each
 /// one's arrival `seq`, or `None` for a duplicate (of a stored event, or of one before it
@@ -20,9 +21,7 @@ pub(super) async fn insert_all(
 ) -> StoreResult<Vec<Option<i64>>> {
     let texts = |field: fn(&NewEvent) -> &str| -> Vec<&str> { events.iter().map(field).collect() };
     let ats: Vec<i64> = events.iter().map(|it| it.at.as_millis()).collect();
-    let rows = tx
-        .query(
-            "insert into event (tenant_pk, source, event_id, subject_kind, subject_id, type, at, body, received_at)
+    let rows = prepared::query(tx, "insert into event (tenant_pk, source, event_id, subject_kind, subject_id, type, at, body, received_at)
              select $1, s, e, k, i, t, a, b, $9
              from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[])
              with ordinality as u(s, e, k, i, t, a, b, n) order by n
@@ -75,17 +74,17 @@ pub(super) async fn events_of(
          where e.tenant_pk = $1 order by e.at, e.seq",
         columns.join(", ")
     );
-    let rows = client
-        .query(
-            &sql,
-            &[
-                &tenant_pk,
-                &texts(|it| it.kind.as_str()),
-                &texts(|it| it.source.as_str()),
-                &texts(|it| it.id.as_str()),
-            ],
-        )
-        .await?;
+    let rows = prepared::query(
+        client,
+        &sql,
+        &[
+            &tenant_pk,
+            &texts(|it| it.kind.as_str()),
+            &texts(|it| it.source.as_str()),
+            &texts(|it| it.id.as_str()),
+        ],
+    )
+    .await?;
     let mut out: HashMap<Subject, Vec<StoredEvent>> = HashMap::with_capacity(subjects.len());
     for row in &rows {
         let event = read_stored(&mut PgCols::new(row))?;

@@ -9,6 +9,7 @@ use cxhub_model::time::Instant;
 use deadpool_postgres::Transaction;
 
 use super::StoredRecord;
+use crate::postgres::sql::prepared;
 use crate::records::interaction;
 use crate::values::record_id;
 use crate::{Outcome, StoreResult, Upserted};
@@ -29,14 +30,14 @@ pub(super) async fn stored_all(
         sources.push(it.source.as_str());
         ids.push(it.external_id.as_str());
     }
-    let rows = tx
-        .query(
-            "select i.source, i.external_id, i.pk, i.number, i.version, i.refold_at from interaction i
+    let rows = prepared::query(
+        tx,
+        "select i.source, i.external_id, i.pk, i.number, i.version, i.refold_at from interaction i
              join unnest($2::text[], $3::text[]) k(source, external_id)
              on i.source = k.source and i.external_id = k.external_id where i.tenant_pk = $1",
-            &[&tenant_pk, &sources, &ids],
-        )
-        .await?;
+        &[&tenant_pk, &sources, &ids],
+    )
+    .await?;
     let mut stored = HashMap::with_capacity(rows.len());
     for row in &rows {
         let record = StoredRecord {
@@ -67,14 +68,14 @@ pub(super) async fn insert_new(
     // with numbers below the counter, which the trigger lets through (migration 0004);
     // the unique (tenant, number) index still refuses a number given twice.
     let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
-    let first: i64 = tx
-        .query_one(
-            "update tenant set next_interaction_number = next_interaction_number + $2
+    let first: i64 = prepared::query_one(
+        tx,
+        "update tenant set next_interaction_number = next_interaction_number + $2
              where pk = $1 returning next_interaction_number - $2",
-            &[&tenant_pk, &count],
-        )
-        .await?
-        .get(0);
+        &[&tenant_pk, &count],
+    )
+    .await?
+    .get(0);
     let pks = crate::postgres::copy_in::interactions(tx, tenant_pk, items, first, now).await?;
     (first..)
         .take(items.len())
@@ -133,10 +134,12 @@ pub(in crate::postgres) async fn write_folded(
         .map(|(it, _)| it)
         .collect();
     let mut created = insert_new(tx, tenant_pk, &fresh, now).await?.into_iter();
-    let rewrites = records.iter().zip(&found).filter_map(|(it, found)| {
-        found.map(|found| super::write_one(tx, tenant_pk, it, now, Some(found)))
-    });
-    futures_util::future::try_join_all(rewrites).await?;
+    let rewrites: Vec<(&Interaction, i64)> = records
+        .iter()
+        .zip(&found)
+        .filter_map(|(it, found)| found.map(|found| (it, found.pk)))
+        .collect();
+    super::rewrite_all(tx, &rewrites, now).await?;
     // When the clock refolds each: set where it changed (a new row has none).
     let (mut pks, mut ats) = (Vec::new(), Vec::new());
     for (found, refold_at) in found.iter().zip(refolds) {
@@ -151,8 +154,7 @@ pub(in crate::postgres) async fn write_folded(
         }
     }
     if !pks.is_empty() {
-        tx.execute(
-            "update interaction i set refold_at = u.at from unnest($1::bigint[], $2::bigint[]) u(pk, at)
+        prepared::execute(tx, "update interaction i set refold_at = u.at from unnest($1::bigint[], $2::bigint[]) u(pk, at)
              where i.pk = u.pk",
             &[&pks, &ats],
         )
