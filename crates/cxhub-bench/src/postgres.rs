@@ -80,7 +80,10 @@ pub async fn run(args: &Args, url: &str) -> anyhow::Result<()> {
         on_sqlite,
     ));
 
-    // Listing, against the store's SQL on plain connections.
+    // Listing, against the store's SQL on plain connections, both databases analyzed.
+    for url in [&cxhub_url, &raw_url] {
+        baseline::connect(url).await?.analyze().await?;
+    }
     let deep = client::deep_page(args.calls);
     let positions = DeepPositions {
         voice: walk(&raw, raw_pk, &voice(), deep).await?,

@@ -47,6 +47,13 @@ impl Raw {
         Ok(())
     }
 
+    /// Gathers the planner's statistics, as autovacuum would after a load: the listing is
+    /// measured on planned tables, not on a load's first minutes.
+    pub async fn analyze(&self) -> StoreResult<()> {
+        self.client.batch_execute("analyze").await?;
+        Ok(())
+    }
+
     /// `COPY`s interactions, numbered from `first_number`, and their legs and messages,
     /// in one transaction.
     pub async fn copy_interactions(

@@ -179,7 +179,7 @@ impl PgStore {
         let mut client = self.client().await?;
         let tx = super::snapshot(&mut client).await?;
         let sql = format!("{} where tenant_pk = $1 and number = $2", *SELECT);
-        let row = tx.query_opt(&sql, &[&tenant_pk, &id.get()]).await?;
+        let row = prepared::query_opt(&tx, &sql, &[&tenant_pk, &id.get()]).await?;
         let found = match row {
             None => None,
             Some(row) => {

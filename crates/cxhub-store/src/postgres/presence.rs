@@ -45,10 +45,10 @@ impl PgStore {
     pub async fn count_presence(&self, tenant_pk: i64, filter: PresenceFilter) -> StoreResult<u64> {
         let cond = conditions(tenant_pk, &filter);
         let client = self.client().await?;
-        let count: i64 = client
-            .query_one(&cond.count_query("presence_change"), &cond.args())
-            .await?
-            .get(0);
+        let count: i64 =
+            prepared::query_one(&client, &cond.count_query("presence_change"), &cond.args())
+                .await?
+                .get(0);
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
@@ -65,7 +65,7 @@ impl PgStore {
             page,
         );
         let client = self.client().await?;
-        let rows = client.query(&sql, &cond.args()).await?;
+        let rows = prepared::query(&client, &sql, &cond.args()).await?;
         let mut items = rows
             .iter()
             .map(|row| records::read_presence(&mut PgCols::new(row)))

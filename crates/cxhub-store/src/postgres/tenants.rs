@@ -5,6 +5,7 @@ use cxhub_model::ids::Key;
 use cxhub_model::time::{Instant, Zone};
 
 use super::PgStore;
+use crate::postgres::sql::prepared;
 use crate::tokens::{self, Grant, Role, TokenInfo};
 use crate::values::{corrupt, instant};
 use crate::{NewTenant, StoreError, StoreResult, TenantScope};
@@ -183,13 +184,13 @@ impl PgStore {
 
     pub async fn authenticate(&self, hash: [u8; 32]) -> StoreResult<Option<Grant>> {
         let client = self.client().await?;
-        let row = client
-            .query_opt(
-                "select t.id, t.role, n.pk, n.id, n.timezone from api_token t
-                 join tenant n on n.pk = t.tenant_pk where t.hash = $1 and t.revoked_at is null",
-                &[&hash.as_slice()],
-            )
-            .await?;
+        let row = prepared::query_opt(
+            &client,
+            "select t.id, t.role, n.pk, n.id, n.timezone from api_token t
+             join tenant n on n.pk = t.tenant_pk where t.hash = $1 and t.revoked_at is null",
+            &[&hash.as_slice()],
+        )
+        .await?;
         let Some(row) = row else {
             return Ok(None);
         };

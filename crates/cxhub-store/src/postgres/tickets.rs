@@ -12,6 +12,7 @@ use super::PgStore;
 use super::rows::PgCols;
 use super::sql::Where;
 use crate::columns::Columns;
+use crate::postgres::sql::prepared;
 use crate::query::{Page, PageRequest, Position, TicketFilter};
 use crate::records;
 use crate::values::{corrupt, record_id};
@@ -57,7 +58,7 @@ impl PgStore {
         let sql = cond.page_query(&format!("select {COLUMNS} from ticket"), "created_at", page);
         let mut client = self.client().await?;
         let tx = super::snapshot(&mut client).await?;
-        let rows = tx.query(&sql, &cond.args()).await?;
+        let rows = prepared::query(&tx, &sql, &cond.args()).await?;
         let mut items = rows.iter().map(read_row).collect::<StoreResult<Vec<_>>>()?;
         let next = crate::query::page_end(&mut items, page.limit, |(_, it)| Position {
             at: it.created_at.as_millis(),

@@ -8,6 +8,7 @@ use crate::StoreResult;
 use crate::listing::Listing;
 use crate::postgres::rows::PgCols;
 use crate::postgres::sql::Where;
+use crate::postgres::sql::prepared;
 use crate::query::{InteractionFilter, Page, PageRequest, Position, page_end};
 use crate::records::interaction::read_interaction;
 
@@ -26,7 +27,7 @@ pub(super) async fn list(
     let order = filter.order_by;
     let mut cond = conditions(tenant_pk, filter);
     let sql = cond.page_query(&SELECT, order.column(), page);
-    let rows = client.query(&sql, &cond.args()).await?;
+    let rows = prepared::query(client, &sql, &cond.args()).await?;
     let mut rows = rows
         .iter()
         .map(|row| read_interaction(&mut PgCols::new(row)))
@@ -67,8 +68,7 @@ pub(super) async fn count(
         return Ok(count);
     }
     let cond = conditions(tenant_pk, filter);
-    let count: i64 = client
-        .query_one(&cond.count_query("interaction"), &cond.args())
+    let count: i64 = prepared::query_one(client, &cond.count_query("interaction"), &cond.args())
         .await?
         .get(0);
     let count = u64::try_from(count).unwrap_or(0);
