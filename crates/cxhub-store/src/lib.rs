@@ -152,6 +152,24 @@ pub struct DirectoryBatch {
     pub extensions: Vec<Extension>,
 }
 
+impl DirectoryBatch {
+    /// How many entries the batch holds, of every kind.
+    pub fn len(&self) -> usize {
+        self.users.len()
+            + self.queues.len()
+            + self.contacts.len()
+            + self.tags.len()
+            + self.categories.len()
+            + self.attributes.len()
+            + self.presence_statuses.len()
+            + self.extensions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Keys to look up, by directory kind.
 #[derive(Debug, Clone, Default)]
 pub struct DirectoryKeys {

@@ -35,6 +35,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
         4,
         include_str!("postgres/migrations/0004_imported_numbers.sql"),
     ),
+    (
+        5,
+        include_str!("postgres/migrations/0005_directory_statement_triggers.sql"),
+    ),
 ];
 
 /// Any constant shared by every cxhub server: the advisory lock migrations hold.

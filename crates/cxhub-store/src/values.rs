@@ -24,6 +24,15 @@ pub(crate) fn json_strings(values: &[String]) -> String {
     serde_json::to_string(values).expect("a list of strings always serializes")
 }
 
+/// A contact's platform identities as stored: a JSON list of `[channel, id]` pairs.
+pub(crate) fn json_platform_ids(ids: &[cxhub_model::directory::PlatformIdentity]) -> String {
+    let pairs: Vec<[&str; 2]> = ids
+        .iter()
+        .map(|it| [it.channel.as_str(), it.platform_id.as_str()])
+        .collect();
+    serde_json::to_string(&pairs).expect("pairs of strings always serialize")
+}
+
 pub(crate) fn json_keys(values: &[Key]) -> String {
     let texts: Vec<&str> = values.iter().map(Key::as_str).collect();
     serde_json::to_string(&texts).expect("a list of strings always serializes")

@@ -4,26 +4,18 @@ use std::collections::HashMap;
 
 use cxhub_model::directory::{Contact, DirectoryNumbers, EntryKind, PresenceStatus};
 use cxhub_model::ids::Key;
-use cxhub_model::time::Instant;
 use deadpool_postgres::{GenericClient, Transaction};
+
+mod upsert;
 
 use super::PgStore;
 use super::rows::PgCols;
 use crate::columns::Columns;
 use crate::entries;
-use crate::values::{json_keys, json_strings};
 use crate::{
     DirectoryBatch, DirectoryEntries, DirectoryKeys, DirectoryKind, DirectoryPage, KeyPage,
     StoreResult,
 };
-
-fn ms(at: Option<Instant>) -> Option<i64> {
-    at.map(Instant::as_millis)
-}
-
-fn wide(value: Option<u32>) -> Option<i64> {
-    value.map(i64::from)
-}
 
 impl PgStore {
     /// Upserts every entry of the batch in one transaction; returns how many were written.
@@ -41,223 +33,9 @@ impl PgStore {
             &[&tenant_pk],
         )
         .await?;
-        let user = tx
-            .prepare_cached(
-                "insert into \"user\" as u (tenant_pk, id, name, first_name, last_name, email, phone, address, extension,
-                 auth_provider, auth_provider_id, created_at, updated_at, deleted_at)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-                 on conflict (tenant_pk, id) do update set name = excluded.name, first_name = excluded.first_name,
-                 last_name = excluded.last_name, email = excluded.email, phone = excluded.phone,
-                 address = excluded.address, extension = excluded.extension, auth_provider = excluded.auth_provider,
-                 auth_provider_id = excluded.auth_provider_id, created_at = coalesce(excluded.created_at, u.created_at),
-                 updated_at = excluded.updated_at, deleted_at = excluded.deleted_at",
-            )
-            .await?;
-        for it in &batch.users {
-            tx.execute(
-                &user,
-                &[
-                    &tenant_pk,
-                    &it.id.as_str(),
-                    &it.name,
-                    &it.first_name,
-                    &it.last_name,
-                    &it.email,
-                    &it.phone,
-                    &it.address,
-                    &it.extension,
-                    &it.auth_provider,
-                    &it.auth_provider_id,
-                    &ms(it.created_at),
-                    &ms(it.updated_at),
-                    &ms(it.deleted_at),
-                ],
-            )
-            .await?;
-        }
-        let queue = tx
-            .prepare_cached(
-                "insert into queue as q (tenant_pk, id, name, sla_answer_secs, sla_target_pct, sla_first_response_secs,
-                 sla_resolution_secs, short_abandon_secs, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                 on conflict (tenant_pk, id) do update set name = excluded.name,
-                 sla_answer_secs = excluded.sla_answer_secs, sla_target_pct = excluded.sla_target_pct,
-                 sla_first_response_secs = excluded.sla_first_response_secs,
-                 sla_resolution_secs = excluded.sla_resolution_secs, short_abandon_secs = excluded.short_abandon_secs,
-                 created_at = coalesce(excluded.created_at, q.created_at), updated_at = excluded.updated_at",
-            )
-            .await?;
-        for it in &batch.queues {
-            tx.execute(
-                &queue,
-                &[
-                    &tenant_pk,
-                    &it.id.as_str(),
-                    &it.name,
-                    &wide(it.sla_answer_secs),
-                    &it.sla_target_pct.map(i64::from),
-                    &wide(it.sla_first_response_secs),
-                    &wide(it.sla_resolution_secs),
-                    &wide(it.short_abandon_secs),
-                    &ms(it.created_at),
-                    &ms(it.updated_at),
-                ],
-            )
-            .await?;
-        }
-        let contact = tx
-            .prepare_cached(
-                "insert into contact as c (tenant_pk, id, name, phones, emails, address, channel, notes, contact_number,
-                 company_id, profile_url, social_profile_url, tags, platform_ids, created_at, updated_at, deleted_at)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-                 on conflict (tenant_pk, id) do update set name = excluded.name, phones = excluded.phones,
-                 emails = excluded.emails, address = excluded.address, channel = excluded.channel,
-                 notes = excluded.notes, contact_number = excluded.contact_number, company_id = excluded.company_id,
-                 profile_url = excluded.profile_url, social_profile_url = excluded.social_profile_url,
-                 tags = excluded.tags, platform_ids = excluded.platform_ids,
-                 created_at = coalesce(excluded.created_at, c.created_at), updated_at = excluded.updated_at,
-                 deleted_at = excluded.deleted_at",
-            )
-            .await?;
-        for it in &batch.contacts {
-            let platform_ids: Vec<[&str; 2]> = it
-                .platform_ids
-                .iter()
-                .map(|it| [it.channel.as_str(), it.platform_id.as_str()])
-                .collect();
-            let platform_ids =
-                serde_json::to_string(&platform_ids).expect("pairs of strings always serialize");
-            tx.execute(
-                &contact,
-                &[
-                    &tenant_pk,
-                    &it.id.as_str(),
-                    &it.name,
-                    &json_strings(&it.phones),
-                    &json_strings(&it.emails),
-                    &it.address,
-                    &it.channel,
-                    &it.notes,
-                    &it.contact_number,
-                    &it.company_id,
-                    &it.profile_url,
-                    &it.social_profile_url,
-                    &json_keys(&it.tags),
-                    &platform_ids,
-                    &ms(it.created_at),
-                    &ms(it.updated_at),
-                    &ms(it.deleted_at),
-                ],
-            )
-            .await?;
-        }
-        let tag = tx
-            .prepare_cached(
-                "insert into tag as t (tenant_pk, id, name, position, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $6)
-                 on conflict (tenant_pk, id) do update set name = excluded.name, position = excluded.position,
-                 created_at = coalesce(excluded.created_at, t.created_at), updated_at = excluded.updated_at",
-            )
-            .await?;
-        for it in &batch.tags {
-            tx.execute(
-                &tag,
-                &[
-                    &tenant_pk,
-                    &it.id.as_str(),
-                    &it.name,
-                    &i64::from(it.position),
-                    &ms(it.created_at),
-                    &ms(it.updated_at),
-                ],
-            )
-            .await?;
-        }
-        let category = tx
-            .prepare_cached(
-                "insert into category as c (tenant_pk, id, name, parent_id, position, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $6, $7)
-                 on conflict (tenant_pk, id) do update set name = excluded.name, parent_id = excluded.parent_id,
-                 position = excluded.position, created_at = coalesce(excluded.created_at, c.created_at),
-                 updated_at = excluded.updated_at",
-            )
-            .await?;
-        for it in &batch.categories {
-            tx.execute(
-                &category,
-                &[
-                    &tenant_pk,
-                    &it.id.as_str(),
-                    &it.name,
-                    &it.parent_id.as_ref().map(Key::as_str),
-                    &i64::from(it.position),
-                    &ms(it.created_at),
-                    &ms(it.updated_at),
-                ],
-            )
-            .await?;
-        }
-        let attribute = tx
-            .prepare_cached(
-                "insert into attribute as a (tenant_pk, id, system_name, display_name, kind, position, is_default,
-                 is_archived, is_required, is_unique, group_id, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-                 on conflict (tenant_pk, id) do update set system_name = excluded.system_name,
-                 display_name = excluded.display_name, kind = excluded.kind, position = excluded.position,
-                 is_default = excluded.is_default, is_archived = excluded.is_archived,
-                 is_required = excluded.is_required, is_unique = excluded.is_unique, group_id = excluded.group_id,
-                 created_at = coalesce(excluded.created_at, a.created_at), updated_at = excluded.updated_at",
-            )
-            .await?;
-        for it in &batch.attributes {
-            tx.execute(
-                &attribute,
-                &[
-                    &tenant_pk,
-                    &it.id.as_str(),
-                    &it.system_name,
-                    &it.display_name,
-                    &it.kind.as_str(),
-                    &i64::from(it.position),
-                    &it.is_default,
-                    &it.is_archived,
-                    &it.is_required,
-                    &it.is_unique,
-                    &it.group_id,
-                    &ms(it.created_at),
-                    &ms(it.updated_at),
-                ],
-            )
-            .await?;
-        }
-        upsert_statuses(&tx, tenant_pk, &batch.presence_statuses).await?;
-        let extension = tx
-            .prepare_cached(
-                "insert into extension (tenant_pk, id, user_id, name) values ($1, $2, $3, $4)
-                 on conflict (tenant_pk, id) do update set user_id = excluded.user_id, name = excluded.name",
-            )
-            .await?;
-        for it in &batch.extensions {
-            tx.execute(
-                &extension,
-                &[
-                    &tenant_pk,
-                    &it.id.as_str(),
-                    &it.user_id.as_ref().map(Key::as_str),
-                    &it.name,
-                ],
-            )
-            .await?;
-        }
+        let written = upsert::batch(&tx, tenant_pk, &batch).await?;
         tx.commit().await?;
-        Ok(batch.users.len()
-            + batch.queues.len()
-            + batch.contacts.len()
-            + batch.tags.len()
-            + batch.categories.len()
-            + batch.attributes.len()
-            + batch.presence_statuses.len()
-            + batch.extensions.len())
+        Ok(written)
     }
 
     /// The numbers of these entries; keys without one are left out.
@@ -401,27 +179,7 @@ pub(super) async fn upsert_statuses(
     tenant_pk: i64,
     statuses: &[PresenceStatus],
 ) -> StoreResult<()> {
-    let upsert = tx
-        .prepare_cached(
-            "insert into presence_status (tenant_pk, system_name, display_name, emoji, productive)
-             values ($1, $2, $3, $4, $5) on conflict (tenant_pk, system_name) do update set
-             display_name = excluded.display_name, emoji = excluded.emoji, productive = excluded.productive",
-        )
-        .await?;
-    for status in statuses {
-        tx.execute(
-            &upsert,
-            &[
-                &tenant_pk,
-                &status.system_name.as_str(),
-                &status.display_name,
-                &status.emoji,
-                &status.productive,
-            ],
-        )
-        .await?;
-    }
-    Ok(())
+    upsert::statuses(tx, tenant_pk, statuses).await
 }
 
 async fn numbers(

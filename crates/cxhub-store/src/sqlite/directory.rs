@@ -77,14 +77,7 @@ impl SqliteStore {
                     extension.name
                 ])?;
             }
-            Ok(batch.users.len()
-                + batch.queues.len()
-                + batch.contacts.len()
-                + batch.tags.len()
-                + batch.categories.len()
-                + batch.attributes.len()
-                + batch.presence_statuses.len()
-                + batch.extensions.len())
+            Ok(batch.len())
         })
         .await
     }
@@ -250,13 +243,7 @@ fn upsert_queue(conn: &Connection, tenant_pk: i64, queue: &Queue) -> StoreResult
 }
 
 fn upsert_contact(conn: &Connection, tenant_pk: i64, contact: &Contact) -> StoreResult<()> {
-    let platform_ids: Vec<[&str; 2]> = contact
-        .platform_ids
-        .iter()
-        .map(|it| [it.channel.as_str(), it.platform_id.as_str()])
-        .collect();
-    let platform_ids =
-        serde_json::to_string(&platform_ids).expect("pairs of strings always serialize");
+    let platform_ids = crate::values::json_platform_ids(&contact.platform_ids);
     conn.prepare_cached(
         "insert into contact (tenant_pk, id, name, phones, emails, address, channel, notes, contact_number, company_id,
          profile_url, social_profile_url, tags, platform_ids, created_at, updated_at, deleted_at) values (?1, ?2, ?3, ?4,

@@ -415,3 +415,41 @@ async fn contact_search_matches_as_sqlite_like_does() {
         assert_eq!(got, (page, 5), "{backend}");
     });
 }
+
+/// An entry named twice in one batch is written once, the later version winning, and
+/// keeps the number its first mention gave it.
+#[tokio::test]
+async fn an_entry_twice_in_a_batch_is_numbered_once_and_the_later_wins() {
+    on_each!(|backend, store| {
+        let pk = tenants!(store, ["acme"])[0];
+        let named = |name: &str| User {
+            name: Some(name.to_owned()),
+            ..User::stub(key("u-d"))
+        };
+        let batch = DirectoryBatch {
+            users: vec![named("first"), User::stub(key("u-e")), named("second")],
+            ..DirectoryBatch::default()
+        };
+        store.upsert_directory(pk, batch).await.unwrap();
+        let found = store
+            .lookup(
+                pk,
+                cxhub_store::DirectoryKeys {
+                    users: vec![key("u-d"), key("u-e")],
+                    numbers: true,
+                    ..cxhub_store::DirectoryKeys::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(*found.users[&key("u-d")], named("second"), "{backend}");
+        assert_eq!(
+            (
+                found.numbers.get(EntryKind::User, "u-d"),
+                found.numbers.get(EntryKind::User, "u-e")
+            ),
+            (Some(1), Some(2)),
+            "{backend}"
+        );
+    });
+}
