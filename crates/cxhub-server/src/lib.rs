@@ -41,7 +41,7 @@ use route_table::at;
 use tokio::net::TcpListener;
 
 use crate::problem::ApiError;
-use crate::routes::{directory, events, presence, records, tenant, tickets};
+use crate::routes::{analytics, directory, events, presence, records, tenant, tickets};
 
 /// The largest request body accepted: a full batch of large records fits.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -118,6 +118,9 @@ pub fn routes() -> route_table::Routes {
                 .get(events::list_events)
                 .post(events::post_events),
         )
+        .route(at("/v1/analytics/calls").get(analytics::calls))
+        .route(at("/v1/analytics/interactions").get(analytics::interactions))
+        .route(at("/v1/analytics/metrics").get(analytics::metrics))
         .route(
             at("/v1/presence")
                 .get(presence::list_presence)

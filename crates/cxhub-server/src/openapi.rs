@@ -23,7 +23,7 @@ use crate::dto::presence::PresenceBody;
 use crate::dto::ticket::{CustomFieldBody, TicketBody};
 use crate::dto::{DirectoryReport, UpsertReport, UpsertResult};
 use crate::problem::{Problem, ProblemField};
-use crate::routes::{directory, events, presence, records, tenant, tickets};
+use crate::routes::{analytics, directory, events, presence, records, tenant, tickets};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -34,6 +34,7 @@ use crate::routes::{directory, events, presence, records, tenant, tickets};
         records::list_interactions, records::get_interaction, records::interaction_messages, records::upsert_interactions,
         events::post_events, events::list_events,
         presence::list_presence, presence::upsert_presence,
+        analytics::calls, analytics::interactions, analytics::metrics,
         tickets::list_tickets, tickets::get_ticket, tickets::delete_ticket, tickets::upsert_tickets,
         directory::list_users, directory::get_user, directory::upsert_users,
         directory::list_queues, directory::get_queue, directory::upsert_queues,
@@ -51,6 +52,7 @@ use crate::routes::{directory, events, presence, records, tenant, tickets};
         UpsertReport, UpsertResult, DirectoryReport, Problem, ProblemField,
         events::EventsReport, events::EventResult, events::StoredEventBody,
         tenant::TenantBody, tenant::TenantPatch, tenant::TokenBody, tenant::NewToken,
+        analytics::ReportBody, analytics::ReportEntry, analytics::MetricsBody, analytics::MetricBody,
     )),
     modifiers(&BearerAuth, &Params, &Bodies, &Errors),
 )]

@@ -1,5 +1,6 @@
 //! The native API's routes, one module per resource.
 
+pub mod analytics;
 pub mod directory;
 pub mod events;
 pub mod presence;

@@ -11,6 +11,7 @@
 //! - [`tokens`]: API tokens: generation, hashing, roles.
 //! - [`sqlite`]: the embedded default backend.
 
+pub mod analytics;
 mod columns;
 mod conditions;
 pub mod copy;

@@ -67,6 +67,11 @@ fn shape(path: &str, parameter: &Parameter) -> Option<Value> {
     if matches!(parameter.parameter_in, ParameterIn::Path) {
         return (name == "id").then(|| path_id(path));
     }
+    if let Some(report) = path.strip_prefix("/v1/analytics/")
+        && let Some(shape) = analytics(report, name)
+    {
+        return Some(shape);
+    }
     let shape = match name {
         "from" | "to" => json!({"type": "string", "format": "date-time"}),
         "limit" => json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}),
@@ -103,6 +108,45 @@ fn shape(path: &str, parameter: &Parameter) -> Option<Value> {
         // Presence statuses are the tenant's own system names: keys without commas.
         "status" => one_or_more(&format!(
             "[^,{SPACE}{CONTROL}](?:[^,{CONTROL}]*[^,{SPACE}{CONTROL}])?"
+        )),
+        _ => return None,
+    };
+    Some(shape)
+}
+
+/// The parameters of a report that differ from the lists': lists of keys, the zone,
+/// the granularity, the groups and the report's metrics.
+fn analytics(report: &str, name: &str) -> Option<Value> {
+    let shape = match name {
+        // Keys without commas, as `Checker::list` splits them.
+        "agent" | "queue" => one_or_more(&format!(
+            "[^,{SPACE}{CONTROL}](?:[^,{CONTROL}]*[^,{SPACE}{CONTROL}])?"
+        )),
+        "timezone" => {
+            let mut names: Vec<String> = jiff::tz::db()
+                .available()
+                .map(|it| it.to_string())
+                .collect();
+            names.sort();
+            json!({"type": "string", "enum": names})
+        }
+        "granularity" => {
+            let names: Vec<&str> = cxhub_analytics::Granularity::ALL
+                .iter()
+                .map(|it| it.as_str())
+                .collect();
+            json!({"type": "string", "enum": names})
+        }
+        "group_by" => one_or_more(&words(
+            cxhub_store::analytics::Dimension::ALL
+                .iter()
+                .map(|it| it.as_str()),
+        )),
+        "metrics" => one_or_more(&words(
+            cxhub_analytics::METRICS
+                .iter()
+                .filter(|it| it.report == report)
+                .map(|it| it.name),
         )),
         _ => return None,
     };

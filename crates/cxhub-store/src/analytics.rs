@@ -1,0 +1,325 @@
+//! Reports over an interval: call and interaction KPIs per bucket and group, the same on
+//! every backend. Each record's contribution is `cxhub_analytics`'s, so a report read
+//! from records and one read from rollups add up the same numbers.
+
+use std::collections::{BTreeSet, HashMap};
+
+use cxhub_analytics::{Bucket, CallTotals, ConversationTotals, Granularity, QueueRules};
+use cxhub_model::ids::Key;
+use cxhub_model::interaction::{Channel, Direction, Interaction};
+use cxhub_model::time::{Instant, Zone};
+
+use crate::query::{InteractionFilter, PageRequest};
+use crate::{DirectoryKeys, Store, StoreError, StoreResult, TenantScope};
+
+/// Records read per page while a report scans them.
+const SCAN_PAGE: usize = 1000;
+
+/// The most entries (buckets × groups) one answer holds.
+pub const MAX_ENTRIES: usize = 100_000;
+
+/// Which totals a report adds up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Report {
+    /// Voice calls (`/v1/analytics/calls`).
+    Calls,
+    /// Interactions of every channel (`/v1/analytics/interactions`).
+    Interactions,
+}
+
+/// What a report may group by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dimension {
+    Queue,
+    Agent,
+    Channel,
+    Direction,
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 4] = [
+        Dimension::Queue,
+        Dimension::Agent,
+        Dimension::Channel,
+        Dimension::Direction,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::Queue => "queue",
+            Dimension::Agent => "agent",
+            Dimension::Channel => "channel",
+            Dimension::Direction => "direction",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Dimension> {
+        Dimension::ALL.into_iter().find(|it| it.as_str() == text)
+    }
+
+    /// This dimension's value for a record; `None` where it has none (no queue, no agent).
+    fn of(self, it: &Interaction) -> Option<String> {
+        match self {
+            Dimension::Queue => it.queue_id.as_ref().map(|it| it.as_str().to_owned()),
+            Dimension::Agent => it.agent_id.as_ref().map(|it| it.as_str().to_owned()),
+            Dimension::Channel => Some(it.channel.as_str().to_owned()),
+            Dimension::Direction => Some(it.direction.as_str().to_owned()),
+        }
+    }
+}
+
+/// A report's question.
+#[derive(Debug, Clone)]
+pub struct ReportQuery {
+    pub report: Report,
+    /// Records whose `started_at` is in `[from, to)`.
+    pub from: Instant,
+    pub to: Instant,
+    pub zone: Zone,
+    /// `None`: one bucket for the whole interval.
+    pub granularity: Option<Granularity>,
+    pub group_by: Vec<Dimension>,
+    /// Only these queues, agents, channels and directions; each list empty for all.
+    pub queues: Vec<Key>,
+    pub agents: Vec<Key>,
+    pub channels: Vec<Channel>,
+    pub directions: Vec<Direction>,
+}
+
+/// The totals of one report row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Totals {
+    Calls(CallTotals),
+    Interactions(ConversationTotals),
+}
+
+impl Totals {
+    /// Adds totals of the same report; a report never mixes the two.
+    fn add(&mut self, other: &Totals) {
+        match (self, other) {
+            (Totals::Calls(sum), Totals::Calls(it)) => sum.add(it),
+            (Totals::Interactions(sum), Totals::Interactions(it)) => sum.add(it),
+            _ => debug_assert!(false, "one report, one kind of totals"),
+        }
+    }
+}
+
+/// One row: a bucket, a group (one value per `group_by` dimension, in its order) and
+/// its totals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportRow {
+    pub bucket: Bucket,
+    pub group: Vec<Option<String>>,
+    pub totals: Totals,
+}
+
+/// Where a report's figures were read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Added up from the records themselves.
+    Records,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Records => "records",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportAnswer {
+    pub source: Source,
+    /// Every bucket with every group the interval has, in bucket then group order; a
+    /// bucket without records has zero totals, so a chart has no holes.
+    pub rows: Vec<ReportRow>,
+}
+
+impl Store {
+    /// Answers a report by reading the records of the interval, a page at a time.
+    pub async fn report(
+        &self,
+        scope: &TenantScope,
+        query: ReportQuery,
+    ) -> StoreResult<ReportAnswer> {
+        let buckets =
+            cxhub_analytics::buckets(query.from, query.to, &query.zone, query.granularity)
+                .map_err(|err| {
+                    StoreError::Invalid(cxhub_model::error::FieldError::new(
+                        "granularity",
+                        err.to_string(),
+                    ))
+                })?;
+        let mut sums = Sums::default();
+        let mut rules: HashMap<Key, QueueRules> = HashMap::new();
+        let filter = scan_filter(&query);
+        let mut after = None;
+        loop {
+            let page = self
+                .list_interactions(scope, filter.clone(), PageRequest::after(after, SCAN_PAGE))
+                .await?;
+            let kept: Vec<&Interaction> = page.items.iter().filter(|it| query.keeps(it)).collect();
+            self.learn_rules(scope, &kept, &mut rules).await?;
+            for it in kept {
+                let Some(index) = bucket_of(&buckets, it.started_at) else {
+                    continue;
+                };
+                let group: Vec<Option<String>> =
+                    query.group_by.iter().map(|dim| dim.of(it)).collect();
+                sums.add(index, group, contribution(query.report, it, &rules));
+            }
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        let groups = sums.groups.len().max(1);
+        if buckets.len().saturating_mul(groups) > MAX_ENTRIES {
+            return Err(StoreError::Invalid(cxhub_model::error::FieldError::new(
+                "granularity",
+                format!(
+                    "{} buckets of {groups} groups exceed the {MAX_ENTRIES} entries an answer holds; \
+                     ask for a coarser granularity, fewer groups or a shorter interval",
+                    buckets.len()
+                ),
+            )));
+        }
+        Ok(ReportAnswer {
+            source: Source::Records,
+            rows: sums.rows(&buckets, &query),
+        })
+    }
+
+    /// Adds the thresholds of the queues these records name that are not known yet.
+    async fn learn_rules(
+        &self,
+        scope: &TenantScope,
+        records: &[&Interaction],
+        rules: &mut HashMap<Key, QueueRules>,
+    ) -> StoreResult<()> {
+        let missing: BTreeSet<&Key> = records
+            .iter()
+            .filter_map(|it| it.queue_id.as_ref())
+            .filter(|it| !rules.contains_key(*it))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let keys = DirectoryKeys {
+            queues: missing.iter().map(|it| (*it).clone()).collect(),
+            ..DirectoryKeys::default()
+        };
+        let found = self.lookup(scope, keys).await?;
+        for key in missing {
+            let queue = found.queues.get(key);
+            let rule = QueueRules {
+                sla_answer_secs: queue.and_then(|it| it.sla_answer_secs),
+                short_abandon_secs: queue.and_then(|it| it.short_abandon_secs),
+            };
+            rules.insert(key.clone(), rule);
+        }
+        Ok(())
+    }
+}
+
+impl ReportQuery {
+    /// Whether a record passes the filters the store's list did not apply.
+    fn keeps(&self, it: &Interaction) -> bool {
+        let keeps = |wanted: &[Key], value: &Option<Key>| {
+            wanted.is_empty() || value.as_ref().is_some_and(|it| wanted.contains(it))
+        };
+        keeps(&self.queues, &it.queue_id) && keeps(&self.agents, &it.agent_id)
+    }
+}
+
+/// The list filter a report scans with: its interval, channels and directions, and a
+/// queue or agent when it names one (several are filtered by [`ReportQuery::keeps`]).
+fn scan_filter(query: &ReportQuery) -> InteractionFilter {
+    let mut filter = InteractionFilter {
+        from: Some(query.from),
+        to: Some(query.to),
+        channels: query.channels.clone(),
+        directions: query.directions.clone(),
+        ..InteractionFilter::default()
+    };
+    if query.report == Report::Calls {
+        filter.channels = vec![Channel::Voice];
+    }
+    if let [queue] = query.queues.as_slice() {
+        filter.queue_id = Some(queue.clone());
+    }
+    if let [agent] = query.agents.as_slice() {
+        filter.agent_id = Some(agent.clone());
+    }
+    filter
+}
+
+/// Totals by bucket and group, and every group seen.
+#[derive(Default)]
+struct Sums {
+    groups: BTreeSet<Vec<Option<String>>>,
+    totals: HashMap<(usize, Vec<Option<String>>), Totals>,
+}
+
+impl Sums {
+    fn add(&mut self, bucket: usize, group: Vec<Option<String>>, part: Totals) {
+        if !self.groups.contains(&group) {
+            self.groups.insert(group.clone());
+        }
+        match self.totals.entry((bucket, group)) {
+            std::collections::hash_map::Entry::Occupied(mut it) => it.get_mut().add(&part),
+            std::collections::hash_map::Entry::Vacant(it) => {
+                it.insert(part);
+            }
+        }
+    }
+
+    /// Every bucket with every group, empty totals where nothing fell.
+    fn rows(mut self, buckets: &[Bucket], query: &ReportQuery) -> Vec<ReportRow> {
+        if query.group_by.is_empty() {
+            self.groups.insert(Vec::new());
+        }
+        let mut rows = Vec::with_capacity(buckets.len() * self.groups.len());
+        for (index, bucket) in buckets.iter().enumerate() {
+            for group in &self.groups {
+                let totals = self
+                    .totals
+                    .remove(&(index, group.clone()))
+                    .unwrap_or_else(|| empty(query.report));
+                rows.push(ReportRow {
+                    bucket: *bucket,
+                    group: group.clone(),
+                    totals,
+                });
+            }
+        }
+        rows
+    }
+}
+
+fn empty(report: Report) -> Totals {
+    match report {
+        Report::Calls => Totals::Calls(CallTotals::default()),
+        Report::Interactions => Totals::Interactions(ConversationTotals::default()),
+    }
+}
+
+fn contribution(report: Report, it: &Interaction, rules: &HashMap<Key, QueueRules>) -> Totals {
+    match report {
+        Report::Calls => {
+            let queue = it.queue_id.as_ref().and_then(|it| rules.get(it)).copied();
+            Totals::Calls(CallTotals::of(it, queue.unwrap_or_default()))
+        }
+        Report::Interactions => Totals::Interactions(ConversationTotals::of(it)),
+    }
+}
+
+/// The index of the bucket that holds `at`; the buckets are in order and contiguous.
+fn bucket_of(buckets: &[Bucket], at: Instant) -> Option<usize> {
+    let index = buckets.partition_point(|it| it.end <= at);
+    buckets
+        .get(index)
+        .filter(|it| it.contains(at))
+        .map(|_| index)
+}
