@@ -15,6 +15,7 @@ mod directory;
 mod events;
 mod interactions;
 mod presence;
+mod rollups;
 mod rows;
 mod sql;
 mod tenants;
@@ -39,6 +40,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
         5,
         include_str!("postgres/migrations/0005_directory_statement_triggers.sql"),
     ),
+    (6, include_str!("postgres/migrations/0006_rollups.sql")),
 ];
 
 /// Any constant shared by every cxhub server: the advisory lock migrations hold.

@@ -20,6 +20,7 @@ mod numbers;
 #[cfg(test)]
 mod plans;
 mod presence;
+mod rollups;
 mod sql;
 mod tickets;
 pub mod writer;
@@ -47,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sqlite/migrations/0005_directory_generation.sql"),
     include_str!("sqlite/migrations/0006_directory_numbers.sql"),
     include_str!("sqlite/migrations/0007_record_numbers.sql"),
+    include_str!("sqlite/migrations/0008_rollups.sql"),
 ];
 
 #[derive(Clone)]

@@ -34,6 +34,18 @@ pub enum Store {
     Postgres(postgres::PgStore),
 }
 
+impl From<sqlite::SqliteStore> for Store {
+    fn from(store: sqlite::SqliteStore) -> Store {
+        Store::Sqlite(store)
+    }
+}
+
+impl From<postgres::PgStore> for Store {
+    fn from(store: postgres::PgStore) -> Store {
+        Store::Postgres(store)
+    }
+}
+
 impl Store {
     /// Opens the database a URL names, creating and migrating it as needed.
     ///
@@ -195,6 +207,27 @@ impl Store {
         page: PageRequest,
     ) -> StoreResult<Page<PresenceChange>> {
         backend!(self, store => store.list_presence(scope.pk, filter, page).await)
+    }
+
+    pub(crate) async fn rollup_rows(
+        &self,
+        scope: &TenantScope,
+        scan: crate::analytics::rollups::RollupScan,
+    ) -> StoreResult<
+        Vec<(
+            crate::analytics::rollups::RollupKey,
+            crate::analytics::rollups::RollupTotals,
+        )>,
+    > {
+        backend!(self, store => store.rollup_rows(scope.pk, scan).await)
+    }
+
+    pub(crate) async fn rollup_waits(
+        &self,
+        scope: &TenantScope,
+        scan: crate::analytics::rollups::RollupScan,
+    ) -> StoreResult<Vec<crate::analytics::rollups::WaitCount>> {
+        backend!(self, store => store.rollup_waits(scope.pk, scan).await)
     }
 
     pub async fn count_presence(

@@ -97,9 +97,77 @@ async fn records_survive_a_reopen_and_migrations_run_once() {
         .unwrap();
     assert_eq!(
         (version, mode.as_str()),
-        (7, "wal"),
+        (8, "wal"),
         "every migration, once"
     );
+}
+
+#[tokio::test]
+async fn verify_finds_a_rollup_that_differs_from_the_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let scope = tenant(&store, "acme").await;
+    let mut answered = call("a", 0, Direction::Inbound, CallStatus::Ended, Some("ann"));
+    answered.call.as_mut().unwrap().answered_at = Some(answered.started_at.plus_secs(12));
+    answered.call.as_mut().unwrap().wait_secs = Some(12);
+    let batch = vec![
+        answered,
+        call("b", 60, Direction::Inbound, CallStatus::Abandoned, None),
+    ];
+    store.upsert_interactions(&scope, batch).await.unwrap();
+    let found = store.verify_rollups(&scope).await.unwrap();
+    assert_eq!(
+        (found.records, found.differences.len()),
+        (2, 0),
+        "{found:?}"
+    );
+
+    let conn = rusqlite::Connection::open(dir.path().join("cxhub.db")).unwrap();
+    conn.execute(
+        "update rollup set answered = answered + 1 where level = 1 and agent = 'ann'",
+        [],
+    )
+    .unwrap();
+    conn.execute("update rollup_wait set n = n + 1 where level = 0", [])
+        .unwrap();
+    let found = store.verify_rollups(&scope).await.unwrap();
+    assert_eq!(found.differences.len(), 2, "{found:?}");
+    assert!(found.differences[0].starts_with("level 0"), "{found:?}");
+    assert!(found.differences[1].starts_with("level 1"), "{found:?}");
+}
+
+#[tokio::test]
+async fn the_wait_bins_of_the_schema_are_the_histogram_s() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(open(&dir).await);
+    let conn = rusqlite::Connection::open(dir.path().join("cxhub.db")).unwrap();
+    let mut stmt = conn
+        .prepare("select bin, lo from wait_bin order by bin")
+        .unwrap();
+    let bins: Vec<(i64, i64)> = stmt
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(bins.len(), 223);
+    for (bin, lo) in bins {
+        let Ok(lo) = u32::try_from(lo) else {
+            // Beyond any wait a u32 holds: the last edge.
+            continue;
+        };
+        assert_eq!(
+            i64::from(cxhub_analytics::Histogram::bin_of(lo)),
+            bin,
+            "{lo}"
+        );
+        if lo > 0 {
+            assert_eq!(
+                i64::from(cxhub_analytics::Histogram::bin_of(lo - 1)),
+                bin - 1,
+                "{lo}"
+            );
+        }
+    }
 }
 
 #[tokio::test]

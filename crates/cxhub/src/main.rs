@@ -5,6 +5,7 @@
 //! scripts rely on; change them only with those.
 
 mod copy;
+mod report;
 mod simulate;
 
 /// mimalloc rather than the system allocator: a page's rows are decoded on a blocking
@@ -74,6 +75,14 @@ enum Command {
     Simulate(simulate::Args),
     /// Create or upgrade the database schema, then exit.
     Migrate,
+    /// Print a report: the figures of `GET /v1/analytics/calls` (or `interactions`) as a
+    /// table, CSV or JSON.
+    Report(report::Args),
+    /// Check the analytics rollups.
+    Analytics {
+        #[command(subcommand)]
+        command: report::AnalyticsCommand,
+    },
     /// Copy tenants, with every record, event, token and directory entry, from one
     /// database to another (SQLite to PostgreSQL, say). Safe to run again.
     Copy(copy::Args),
@@ -174,6 +183,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Token { command } => token(&store, command).await,
         Command::Simulate(args) => simulate::run(&store, args).await,
+        Command::Report(args) => report::run(&store, args).await,
+        Command::Analytics { command } => report::analytics(&store, command).await,
         Command::Copy(_) => unreachable!("handled above"),
         Command::Migrate => {
             eprintln!("database {} is at the current schema", cli.db);

@@ -53,28 +53,31 @@ pub struct ReportParams {
 #[derive(Debug, ToSchema)]
 pub struct ReportBody {
     /// The IANA zone the buckets follow.
-    timezone: String,
+    pub timezone: String,
     /// The granularity asked for; null for one bucket over the interval.
-    granularity: Option<String>,
-    /// `records`: added up from the records themselves.
-    source: String,
-    data: Vec<ReportEntry>,
+    pub granularity: Option<String>,
+    /// `rollups`: read from the totals kept at write time in 15-minute UTC buckets;
+    /// `records`: added up from the records themselves, where the zone's bucket edges are
+    /// not on that grid or the interval starts before 1970. The figures are the same.
+    #[schema(pattern = "^(rollups|records)$")]
+    pub source: String,
+    pub data: Vec<ReportEntry>,
 }
 
 /// One bucket of one group.
 #[derive(Debug, ToSchema)]
 pub struct ReportEntry {
     /// RFC 3339 with the zone's offset at that instant.
-    start: String,
-    end: String,
+    pub start: String,
+    pub end: String,
     /// The group's value of each `group_by` dimension; null where a record has none
     /// (a call without a queue).
     #[schema(value_type = BTreeMap<String, Option<String>>)]
-    group: Vec<(&'static str, Option<String>)>,
+    pub group: Vec<(&'static str, Option<String>)>,
     /// Each metric asked for: counts are integers, means and percentages numbers, and
     /// a mean or a percentile with nothing to measure is null.
     #[schema(value_type = BTreeMap<String, Option<f64>>)]
-    metrics: Vec<(&'static str, MetricValue)>,
+    pub metrics: Vec<(&'static str, MetricValue)>,
 }
 
 impl Serialize for ReportBody {
@@ -159,7 +162,20 @@ async fn report(
     report: Report,
     query: Option<String>,
 ) -> Result<Json<ReportBody>, ApiError> {
-    let joined = join_repeats(query.as_deref().unwrap_or(""));
+    answer(&state.store, &scope, report, query.as_deref().unwrap_or(""))
+        .await
+        .map(Json)
+}
+
+/// A report's answer to a query string, as the API gives it (`cxhub report` prints the
+/// same).
+pub async fn answer(
+    store: &cxhub_store::Store,
+    scope: &cxhub_store::TenantScope,
+    report: Report,
+    query: &str,
+) -> Result<ReportBody, ApiError> {
+    let joined = join_repeats(query);
     let q: ReportParams = decode_query(Some(&joined))?;
     let mut check = Checker::default();
     let (from, to) = check.range(q.from.as_deref(), q.to.as_deref());
@@ -247,7 +263,7 @@ async fn report(
         channels,
         directions,
     };
-    let answer = state.store.report(&scope, query).await?;
+    let answer = store.report(scope, query).await?;
     let data = answer
         .rows
         .into_iter()
@@ -271,12 +287,12 @@ async fn report(
             }
         })
         .collect();
-    Ok(Json(ReportBody {
+    Ok(ReportBody {
         timezone: zone.name().to_owned(),
         granularity: granularity.map(|it| it.as_str().to_owned()),
         source: answer.source.as_str().to_owned(),
         data,
-    }))
+    })
 }
 
 /// The query string with the values of a repeated filter joined into one comma list.

@@ -53,6 +53,11 @@ impl Where {
         format!("${}", self.args.len())
     }
 
+    /// The `where` clause, for a query that adds nothing after it.
+    pub(super) fn sql(&self) -> &str {
+        &self.sql
+    }
+
     /// The count of the rows of `table` that match.
     pub(super) fn count_query(&self, table: &str) -> String {
         format!("select count(*) from {table}{}", self.sql)

@@ -39,6 +39,22 @@ impl Where {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
+    /// Every row of `select` with these conditions, read with `read`.
+    pub(crate) fn rows<T>(
+        self,
+        conn: &Connection,
+        select: &str,
+        mut read: impl FnMut(&rusqlite::Row<'_>) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        let mut stmt = conn.prepare_cached(&format!("{select}{}", self.sql))?;
+        let mut rows = stmt.query(params_from_iter(self.args))?;
+        let mut items = Vec::new();
+        while let Some(row) = rows.next()? {
+            items.push(read(row)?);
+        }
+        Ok(items)
+    }
+
     /// Runs `select` with these conditions, newest (or oldest) first by `time_column` and
     /// then by record number (the id the store shows), for one page, reading each row with
     /// `read`. Fetches one row more than the limit to learn whether more follow.

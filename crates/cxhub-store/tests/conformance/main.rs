@@ -84,6 +84,7 @@ mod directory;
 mod events;
 mod interactions;
 mod presence;
+mod rollups;
 mod several_servers;
 mod tenants;
 mod tickets;
