@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use crate::error::FieldError;
 use crate::ids::Key;
 use crate::string_enum::string_enum;
 use crate::time::{Instant, Zone};
@@ -77,8 +78,49 @@ pub struct Queue {
     /// Callers who hang up within this many seconds of queueing are short abandons, not
     /// counted against the service level.
     pub short_abandon_secs: Option<u32>,
+    /// When the queue is open; `None`: always.
+    pub business_hours: Option<BusinessHours>,
     pub created_at: Option<Instant>,
     pub updated_at: Option<Instant>,
+}
+
+/// A queue's opening hours, in its own zone: ranges per weekday and holidays closed all
+/// day (`cxhub_analytics::hours` says whether it is open at an instant).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BusinessHours {
+    pub zone: Zone,
+    /// Monday first: open ranges `[from, to)` in minutes since local midnight (to ≤ 1440).
+    pub weekly: [Vec<(u16, u16)>; 7],
+    /// Local dates the queue is closed.
+    pub holidays: Vec<jiff::civil::Date>,
+}
+
+impl BusinessHours {
+    /// The weekdays' names, Monday first, as the API and the store write them.
+    pub const DAYS: [&'static str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+    /// Checks the ranges: each within the day, `from` before `to`, not overlapping.
+    pub fn check(&self) -> Result<(), FieldError> {
+        for (day, ranges) in Self::DAYS.iter().zip(&self.weekly) {
+            let mut sorted = ranges.clone();
+            sorted.sort_unstable();
+            for (n, (from, to)) in sorted.iter().enumerate() {
+                if from >= to || *to > 1440 {
+                    return Err(FieldError::new(
+                        format!("business_hours.weekly.{day}"),
+                        "each range must start before it ends, within 00:00 to 24:00",
+                    ));
+                }
+                if sorted.get(n + 1).is_some_and(|next| next.0 < *to) {
+                    return Err(FieldError::new(
+                        format!("business_hours.weekly.{day}"),
+                        "ranges must not overlap",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A customer, on any channel.
@@ -148,6 +190,7 @@ impl Queue {
             sla_first_response_secs: None,
             sla_resolution_secs: None,
             short_abandon_secs: None,
+            business_hours: None,
             created_at: None,
             updated_at: None,
         }

@@ -5,6 +5,7 @@
 //! input. Instants are RFC 3339 in UTC with milliseconds; absent values are `null`.
 
 pub mod directory;
+pub mod hours;
 pub mod interaction;
 pub mod presence;
 pub mod ticket;

@@ -244,6 +244,7 @@ async fn presence_log(
         to,
         user_id,
         statuses: Vec::new(),
+        ..PresenceFilter::default()
     };
     let total = state.store.count_presence(&scope, filter.clone()).await?;
     let page = state

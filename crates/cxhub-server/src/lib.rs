@@ -121,6 +121,8 @@ pub fn routes() -> route_table::Routes {
         .route(at("/v1/analytics/calls").get(analytics::calls))
         .route(at("/v1/analytics/interactions").get(analytics::interactions))
         .route(at("/v1/analytics/metrics").get(analytics::metrics))
+        .route(at("/v1/analytics/agents").get(analytics::agents))
+        .route(at("/v1/analytics/realtime").get(analytics::realtime))
         .route(
             at("/v1/presence")
                 .get(presence::list_presence)

@@ -362,6 +362,7 @@ pub(crate) fn queue_record(spec: &crate::queues::QueueSpec, origin: Instant) -> 
         sla_first_response_secs: Some(spec.sla_first_response_secs),
         sla_resolution_secs: Some(spec.sla_resolution_secs),
         short_abandon_secs: spec.sla_answer_secs.map(|_| 5),
+        business_hours: None,
         created_at: Some(origin),
         updated_at: Some(origin),
     }

@@ -4,7 +4,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use cxhub_analytics::hours::{Hours, constant_over_bucket, is_open};
 use cxhub_analytics::{Bucket, CallTotals, ConversationTotals, Granularity, QueueRules};
+use cxhub_model::directory::BusinessHours;
 use cxhub_model::ids::Key;
 use cxhub_model::interaction::{Channel, Direction, Interaction};
 use cxhub_model::time::{Instant, Zone};
@@ -12,10 +14,14 @@ use cxhub_model::time::{Instant, Zone};
 use crate::query::{InteractionFilter, PageRequest};
 use rollups::{RollupKey, RollupScan};
 
+mod agents;
+mod realtime;
 pub(crate) mod rollups;
 mod verify;
 
 use crate::{DirectoryKeys, Store, StoreError, StoreResult, TenantScope};
+pub use agents::{AgentAnswer, AgentQuery, AgentRow};
+pub use realtime::{QueueNow, Realtime};
 pub use verify::Verification;
 
 /// Records read per page while a report scans them.
@@ -101,6 +107,8 @@ pub struct ReportQuery {
     pub agents: Vec<Key>,
     pub channels: Vec<Channel>,
     pub directions: Vec<Direction>,
+    /// Only records that started in (or out of) their queue's business hours.
+    pub hours: Hours,
 }
 
 /// The totals of one report row.
@@ -164,21 +172,24 @@ impl Store {
         scope: &TenantScope,
         query: ReportQuery,
     ) -> StoreResult<ReportAnswer> {
-        let buckets =
-            cxhub_analytics::buckets(query.from, query.to, &query.zone, query.granularity)
-                .map_err(|err| invalid("granularity", err.to_string()))?;
+        let buckets = query.buckets()?;
+        let calendars = self.calendars(scope, query.hours).await?;
         let rollups =
             query.from.as_millis() >= 0 && cxhub_analytics::buckets::on_rollup_grid(&buckets);
-        let (source, sums) = if rollups {
-            (
-                Source::Rollups,
-                self.sum_rollups(scope, &query, &buckets).await?,
-            )
-        } else {
-            (
+        let rolled = match rollups {
+            true => {
+                self.sum_rollups(scope, &query, &buckets, &calendars)
+                    .await?
+            }
+            false => None,
+        };
+        let (source, sums) = match rolled {
+            Some(sums) => (Source::Rollups, sums),
+            None => (
                 Source::Records,
-                self.sum_records(scope, &query, &buckets).await?,
-            )
+                self.sum_records(scope, &query, &buckets, &calendars)
+                    .await?,
+            ),
         };
         answer(source, sums, &buckets, &query)
     }
@@ -190,10 +201,11 @@ impl Store {
         scope: &TenantScope,
         query: ReportQuery,
     ) -> StoreResult<ReportAnswer> {
-        let buckets =
-            cxhub_analytics::buckets(query.from, query.to, &query.zone, query.granularity)
-                .map_err(|err| invalid("granularity", err.to_string()))?;
-        let sums = self.sum_records(scope, &query, &buckets).await?;
+        let buckets = query.buckets()?;
+        let calendars = self.calendars(scope, query.hours).await?;
+        let sums = self
+            .sum_records(scope, &query, &buckets, &calendars)
+            .await?;
         answer(Source::Records, sums, &buckets, &query)
     }
 
@@ -203,6 +215,7 @@ impl Store {
         scope: &TenantScope,
         query: &ReportQuery,
         buckets: &[Bucket],
+        calendars: &Calendars,
     ) -> StoreResult<Sums> {
         let mut sums = Sums::default();
         let mut rules: HashMap<Key, QueueRules> = HashMap::new();
@@ -212,7 +225,11 @@ impl Store {
             let page = self
                 .list_interactions(scope, filter.clone(), PageRequest::after(after, SCAN_PAGE))
                 .await?;
-            let kept: Vec<&Interaction> = page.items.iter().filter(|it| query.keeps(it)).collect();
+            let kept: Vec<&Interaction> = page
+                .items
+                .iter()
+                .filter(|it| query.keeps(it) && query.hours.keeps(open_at(calendars, it)))
+                .collect();
             self.learn_rules(scope, &kept, &mut rules).await?;
             for it in kept {
                 let Some(index) = bucket_of(buckets, it.started_at) else {
@@ -231,15 +248,17 @@ impl Store {
     }
 
     /// Adds up the rollup rows of the interval: per queue, or per queue and agent when
-    /// the question names agents.
+    /// the question names agents. `None` when a queue's business hours change inside a
+    /// rollup bucket, so only the records can say which calls were in them.
     async fn sum_rollups(
         &self,
         scope: &TenantScope,
         query: &ReportQuery,
         buckets: &[Bucket],
-    ) -> StoreResult<Sums> {
+        calendars: &Calendars,
+    ) -> StoreResult<Option<Sums>> {
         let (Some(first), Some(last)) = (buckets.first(), buckets.last()) else {
-            return Ok(Sums::default());
+            return Ok(Some(Sums::default()));
         };
         let names = |keys: &[Key]| keys.iter().map(|it| it.as_str().to_owned()).collect();
         let by_agent = query.group_by.contains(&Dimension::Agent) || !query.agents.is_empty();
@@ -274,6 +293,14 @@ impl Store {
             if totals.records == 0 {
                 continue;
             }
+            let open = match calendars.get(&key.queue) {
+                Some(hours) if !constant_over_bucket(hours, key.bucket) => return Ok(None),
+                Some(hours) => is_open(hours, Instant::clamped(key.bucket)),
+                None => true,
+            };
+            if !query.hours.keeps(open) {
+                continue;
+            }
             let Some(index) = bucket_of(buckets, Instant::clamped(key.bucket)) else {
                 continue;
             };
@@ -291,7 +318,36 @@ impl Store {
             };
             sums.add(index, group, part);
         }
-        Ok(sums)
+        Ok(Some(sums))
+    }
+
+    /// The business hours of the tenant's queues that have them, when a report asks by
+    /// hours; none for `Hours::All`.
+    async fn calendars(&self, scope: &TenantScope, hours: Hours) -> StoreResult<Calendars> {
+        let mut out = Calendars::new();
+        if hours == Hours::All {
+            return Ok(out);
+        }
+        let mut after = None;
+        loop {
+            let page = crate::KeyPage {
+                after,
+                limit: SCAN_PAGE,
+                ids: None,
+            };
+            let page = self
+                .list_directory(scope, crate::DirectoryKind::Queues, page)
+                .await?;
+            for queue in page.queues {
+                if let Some(hours) = queue.business_hours {
+                    out.insert(queue.id.as_str().to_owned(), hours);
+                }
+            }
+            match page.next {
+                Some(next) => after = Some(next),
+                None => return Ok(out),
+            }
+        }
     }
 
     /// Adds the thresholds of the queues these records name that are not known yet.
@@ -327,6 +383,10 @@ impl Store {
 }
 
 impl ReportQuery {
+    fn buckets(&self) -> StoreResult<Vec<Bucket>> {
+        buckets_of(self.from, self.to, &self.zone, self.granularity)
+    }
+
     /// Whether a record passes the filters the store's list did not apply.
     fn keeps(&self, it: &Interaction) -> bool {
         let keeps = |wanted: &[Key], value: &Option<Key>| {
@@ -356,6 +416,17 @@ fn scan_filter(query: &ReportQuery) -> InteractionFilter {
         filter.agent_id = Some(agent.clone());
     }
     filter
+}
+
+/// Business hours by queue id, for the queues that have them.
+type Calendars = HashMap<String, BusinessHours>;
+
+/// Whether a record's queue was open when it started (always, without a schedule).
+fn open_at(calendars: &Calendars, it: &Interaction) -> bool {
+    it.queue_id
+        .as_ref()
+        .and_then(|queue| calendars.get(queue.as_str()))
+        .is_none_or(|hours| is_open(hours, it.started_at))
 }
 
 /// Totals by bucket and group, and every group seen.
@@ -416,6 +487,17 @@ fn contribution(report: Report, it: &Interaction, rules: &HashMap<Key, QueueRule
         }
         Report::Interactions => Totals::Interactions(ConversationTotals::of(it)),
     }
+}
+
+/// The buckets of `[from, to)` in `zone`, or the field error that says why there are none.
+fn buckets_of(
+    from: Instant,
+    to: Instant,
+    zone: &Zone,
+    granularity: Option<Granularity>,
+) -> StoreResult<Vec<Bucket>> {
+    cxhub_analytics::buckets(from, to, zone, granularity)
+        .map_err(|err| invalid("granularity", err.to_string()))
 }
 
 /// The index of the bucket that holds `at`; the buckets are in order and contiguous.

@@ -93,6 +93,15 @@ pub(crate) fn presence(cond: &mut impl Conditions, filter: &PresenceFilter) {
     cond.and_between("at", filter.from, filter.to);
     cond.and_eq("user_id", filter.user_id.as_ref().map(Key::as_str));
     cond.and_in("new_status", texts(&filter.statuses, |it| it.as_str()));
+    if let Some(after) = filter.ends_after {
+        cond.and(
+            "(ended_at is null or ended_at > ?)",
+            vec![Cell::Int(after.as_millis())],
+        );
+    }
+    if filter.open {
+        cond.and("ended_at is null", vec![]);
+    }
 }
 
 pub(crate) fn tickets(cond: &mut impl Conditions, filter: &TicketFilter) {

@@ -253,7 +253,7 @@ pub static TABLES: &[Table] = &[
     ),
     table(
         "queue",
-        "id:t name:t sla_answer_secs:i sla_target_pct:i sla_first_response_secs:i sla_resolution_secs:i short_abandon_secs:i created_at:i updated_at:i",
+        "id:t name:t sla_answer_secs:i sla_target_pct:i sla_first_response_secs:i sla_resolution_secs:i short_abandon_secs:i created_at:i updated_at:i business_hours:t",
         Paging::Whole,
         DIRECTORY_KEY,
         true,

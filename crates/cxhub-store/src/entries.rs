@@ -23,7 +23,7 @@ pub(crate) fn source(kind: DirectoryKind) -> (&'static str, &'static str, &'stat
         DirectoryKind::Queues => (
             "queue",
             "id",
-            "id, name, sla_answer_secs, sla_target_pct, sla_first_response_secs, sla_resolution_secs, short_abandon_secs, created_at, updated_at",
+            "id, name, sla_answer_secs, sla_target_pct, sla_first_response_secs, sla_resolution_secs, short_abandon_secs, created_at, updated_at, business_hours",
         ),
         DirectoryKind::Contacts => (
             "contact",
@@ -82,6 +82,10 @@ pub(crate) fn read_entry<'a>(
             short_abandon_secs: cols.secs()?,
             created_at: cols.at()?,
             updated_at: cols.at()?,
+            business_hours: cols
+                .text()?
+                .map(|it| crate::hours::from_text(&it))
+                .transpose()?,
         }),
         DirectoryKind::Contacts => out.contacts.push(read_contact(id, cols)?),
         DirectoryKind::Extensions => out.extensions.push(Extension {

@@ -17,6 +17,7 @@ mod conditions;
 pub mod copy;
 mod entries;
 pub mod events;
+mod hours;
 mod listing;
 pub mod pipeline;
 pub mod postgres;

@@ -41,6 +41,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
         include_str!("postgres/migrations/0005_directory_statement_triggers.sql"),
     ),
     (6, include_str!("postgres/migrations/0006_rollups.sql")),
+    (
+        7,
+        include_str!("postgres/migrations/0007_agent_time_and_hours.sql"),
+    ),
 ];
 
 /// Any constant shared by every cxhub server: the advisory lock migrations hold.

@@ -203,6 +203,10 @@ pub struct PresenceFilter {
     pub user_id: Option<Key>,
     /// Changes into any of these statuses.
     pub statuses: Vec<Key>,
+    /// Only changes whose interval runs past this instant (`ended_at` after it, or none).
+    pub ends_after: Option<Instant>,
+    /// Only changes whose interval has not ended (`ended_at` none).
+    pub open: bool,
 }
 
 /// Filters over tickets, by creation time.

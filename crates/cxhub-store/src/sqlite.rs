@@ -49,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sqlite/migrations/0006_directory_numbers.sql"),
     include_str!("sqlite/migrations/0007_record_numbers.sql"),
     include_str!("sqlite/migrations/0008_rollups.sql"),
+    include_str!("sqlite/migrations/0009_agent_time_and_hours.sql"),
 ];
 
 #[derive(Clone)]

@@ -230,6 +230,22 @@ impl Store {
         backend!(self, store => store.rollup_waits(scope.pk, scan).await)
     }
 
+    pub(crate) async fn presence_rollup_rows(
+        &self,
+        scope: &TenantScope,
+        scan: crate::analytics::rollups::PresenceScan,
+    ) -> StoreResult<Vec<crate::analytics::rollups::PresenceTime>> {
+        backend!(self, store => store.presence_rollup_rows(scope.pk, scan).await)
+    }
+
+    pub(crate) async fn waiting_calls(
+        &self,
+        scope: &TenantScope,
+        now: i64,
+    ) -> StoreResult<Vec<crate::analytics::rollups::Waiting>> {
+        backend!(self, store => store.waiting_calls(scope.pk, now).await)
+    }
+
     pub async fn count_presence(
         &self,
         scope: &TenantScope,

@@ -4,6 +4,7 @@ use cxhub_model::call::{CallDetail, CallStatus, Party};
 use cxhub_model::directory::{Contact, Tag};
 use cxhub_model::ids::Key;
 use cxhub_model::interaction::{Channel, Direction, Interaction, InteractionStatus};
+use cxhub_model::presence::PresenceChange;
 use cxhub_model::time::{Instant, Zone};
 use cxhub_store::query::{InteractionFilter, PageRequest};
 use cxhub_store::{
@@ -97,7 +98,7 @@ async fn records_survive_a_reopen_and_migrations_run_once() {
         .unwrap();
     assert_eq!(
         (version, mode.as_str()),
-        (8, "wal"),
+        (9, "wal"),
         "every migration, once"
     );
 }
@@ -134,6 +135,35 @@ async fn verify_finds_a_rollup_that_differs_from_the_records() {
     assert_eq!(found.differences.len(), 2, "{found:?}");
     assert!(found.differences[0].starts_with("level 0"), "{found:?}");
     assert!(found.differences[1].starts_with("level 1"), "{found:?}");
+
+    // Agent time: an interval's rollup rows edited by hand are found too.
+    let change = PresenceChange {
+        id: None,
+        source: Key::parse("pbx").unwrap(),
+        external_id: Key::parse("p1").unwrap(),
+        version: 1,
+        user_id: Key::parse("ann").unwrap(),
+        previous_status: None,
+        new_status: Key::parse("available").unwrap(),
+        reason: None,
+        at: Instant::from_secs(1_790_000_200).unwrap(),
+        ended_at: Some(Instant::from_secs(1_790_002_000).unwrap()),
+    };
+    store.upsert_presence(&scope, vec![change]).await.unwrap();
+    conn.execute(
+        "update rollup set answered = answered - 1 where level = 1 and agent = 'ann'",
+        [],
+    )
+    .unwrap();
+    conn.execute("update rollup_wait set n = n - 1 where level = 0", [])
+        .unwrap();
+    let found = store.verify_rollups(&scope).await.unwrap();
+    assert_eq!(found.differences, Vec::<String>::new());
+    conn.execute("delete from presence_rollup where millis = 900000", [])
+        .unwrap();
+    let found = store.verify_rollups(&scope).await.unwrap();
+    assert_eq!(found.differences.len(), 1, "{found:?}");
+    assert!(found.differences[0].starts_with("presence"), "{found:?}");
 }
 
 #[tokio::test]

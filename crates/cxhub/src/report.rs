@@ -42,6 +42,9 @@ pub struct Args {
     /// A comma list of metric names (`GET /v1/analytics/metrics`); all when absent.
     #[arg(long)]
     metrics: Option<String>,
+    /// `business`, `outside` or `all`: calls by their queue's business hours.
+    #[arg(long)]
+    hours: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -92,6 +95,7 @@ pub async fn run(store: &Store, args: Args) -> anyhow::Result<()> {
         ("channel", &args.channel),
         ("direction", &args.direction),
         ("metrics", &args.metrics),
+        ("hours", &args.hours),
     ];
     for (name, value) in optional {
         if let Some(value) = value {

@@ -82,6 +82,8 @@ pub struct QueueBody {
     pub sla_resolution_secs: Option<u32>,
     /// Hang-ups within this many seconds of queueing are short abandons.
     pub short_abandon_secs: Option<u32>,
+    /// When the queue is open; null: always.
+    pub business_hours: Option<super::hours::BusinessHoursBody>,
     pub created_at: Option<String>,
     pub updated_at: Option<String>,
 }
@@ -99,6 +101,10 @@ impl QueueBody {
             sla_first_response_secs: self.sla_first_response_secs,
             sla_resolution_secs: self.sla_resolution_secs,
             short_abandon_secs: self.short_abandon_secs,
+            business_hours: self
+                .business_hours
+                .map(super::hours::BusinessHoursBody::into_model)
+                .transpose()?,
             created_at: opt_instant("created_at", self.created_at.as_deref())?,
             updated_at: opt_instant("updated_at", self.updated_at.as_deref())?,
         })
@@ -113,6 +119,10 @@ impl QueueBody {
             sla_first_response_secs: queue.sla_first_response_secs,
             sla_resolution_secs: queue.sla_resolution_secs,
             short_abandon_secs: queue.short_abandon_secs,
+            business_hours: queue
+                .business_hours
+                .as_ref()
+                .map(super::hours::BusinessHoursBody::from_model),
             created_at: rfc3339(queue.created_at),
             updated_at: rfc3339(queue.updated_at),
         }

@@ -142,6 +142,7 @@ fn analytics(report: &str, name: &str) -> Option<Value> {
                 .iter()
                 .map(|it| it.as_str()),
         )),
+        "hours" => json!({"type": "string", "enum": ["business", "outside", "all"]}),
         "metrics" => one_or_more(&words(
             cxhub_analytics::METRICS
                 .iter()

@@ -1,13 +1,20 @@
 //! `/v1/analytics`: call and interaction KPIs over an interval, in buckets of a time
 //! zone, grouped and filtered; and the metric dictionary that says what each one means.
 
+pub mod agents;
+
+pub use agents::{
+    AgentEntry, AgentGroup, AgentMetrics, AgentsBody, QueueNowBody, RealtimeBody, agents,
+    agents_answer, realtime,
+};
+
 use std::collections::BTreeMap;
 
 use axum::extract::{RawQuery, State};
-use cxhub_analytics::{Granularity, METRICS, MetricValue, buckets::local_rfc3339};
+use cxhub_analytics::{Granularity, Hours, METRICS, MetricValue, buckets::local_rfc3339};
 use cxhub_model::ids::Key;
 use cxhub_model::interaction::{Channel, Direction};
-use cxhub_model::time::Zone;
+use cxhub_model::time::{Instant, Zone};
 use cxhub_store::analytics::{Dimension, Report, ReportQuery, Totals};
 use serde::Deserialize;
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -47,6 +54,10 @@ pub struct ReportParams {
     direction: Option<String>,
     /// Comma list of metric names (`GET /v1/analytics/metrics`); absent: all.
     metrics: Option<String>,
+    /// `business`: only records that started while their queue was open (by its
+    /// `business_hours`; a queue without them is always open); `outside`: the others;
+    /// `all` (the default): every record.
+    hours: Option<String>,
 }
 
 /// A report: one entry per bucket and group, in bucket order.
@@ -93,27 +104,40 @@ impl Serialize for ReportBody {
 
 impl Serialize for ReportEntry {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        struct Pairs<'a, V>(&'a [(&'static str, V)]);
-        impl<V: Serialize> Serialize for Pairs<'_, V> {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut map = serializer.serialize_map(Some(self.0.len()))?;
-                for (name, value) in self.0 {
-                    map.serialize_entry(name, value)?;
-                }
-                map.end()
-            }
-        }
-        let metrics: Vec<(&'static str, Shown)> = self
-            .metrics
-            .iter()
-            .map(|(name, value)| (*name, Shown(*value)))
-            .collect();
         let mut map = serializer.serialize_map(Some(4))?;
         map.serialize_entry("start", &self.start)?;
         map.serialize_entry("end", &self.end)?;
         map.serialize_entry("group", &Pairs(&self.group))?;
-        map.serialize_entry("metrics", &Pairs(&metrics))?;
+        map.serialize_entry("metrics", &MetricMap(&self.metrics))?;
         map.end()
+    }
+}
+
+/// Name and value pairs as a JSON object, in their order.
+struct Pairs<'a, V>(&'a [(&'static str, V)]);
+
+impl<V: Serialize> Serialize for Pairs<'_, V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+/// Metrics as a JSON object: counts are integers, means and percentages numbers, null
+/// where there is nothing to measure.
+pub(crate) struct MetricMap<'a>(pub &'a [(&'static str, MetricValue)]);
+
+impl Serialize for MetricMap<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let shown: Vec<(&'static str, Shown)> = self
+            .0
+            .iter()
+            .map(|(name, value)| (*name, Shown(*value)))
+            .collect();
+        Pairs(&shown).serialize(serializer)
     }
 }
 
@@ -178,25 +202,11 @@ pub async fn answer(
     let joined = join_repeats(query);
     let q: ReportParams = decode_query(Some(&joined))?;
     let mut check = Checker::default();
-    let (from, to) = check.range(q.from.as_deref(), q.to.as_deref());
-    for (field, value) in [("from", &q.from), ("to", &q.to)] {
-        if value.is_none() {
-            check.reject(field, "is required");
-        }
-    }
-    let zone = match check.present("timezone", q.timezone.as_deref()) {
-        None => Some(scope.zone.clone()),
-        Some(name) => Zone::parse(name)
-            .map_err(|reason| check.reject("timezone", reason))
-            .ok(),
-    };
-    let granularity = check
-        .present("granularity", q.granularity.as_deref())
-        .and_then(|it| {
-            Granularity::parse(it)
-                .map_err(|reason| check.reject("granularity", reason))
-                .ok()
-        });
+    let span = Span::check(
+        &mut check,
+        scope,
+        [&q.from, &q.to, &q.timezone, &q.granularity],
+    );
     let group_by = check.list(
         "group_by",
         q.group_by.as_deref(),
@@ -231,26 +241,19 @@ pub async fn answer(
         Report::Calls => "calls",
         Report::Interactions => "interactions",
     };
-    let known: Vec<&'static str> = METRICS
-        .iter()
-        .filter(|it| it.report == report_name)
-        .map(|it| it.name)
-        .collect();
-    let metrics = check.list(
-        "metrics",
-        q.metrics.as_deref(),
-        |it| known.iter().find(|name| **name == it).copied(),
-        "the metrics of GET /v1/analytics/metrics for this report",
-    );
-    if let (Some(from), Some(to)) = (from, to)
-        && to <= from
-    {
-        check.reject("to", "must be after `from`");
-    }
+    let metrics = metrics_param(&mut check, report_name, q.metrics.as_deref());
+    let hours = check
+        .present("hours", q.hours.as_deref())
+        .map_or(Some(Hours::All), |it| {
+            let parsed = Hours::parse(it);
+            if parsed.is_none() {
+                check.reject("hours", "must be business, outside or all");
+            }
+            parsed
+        })
+        .unwrap_or_default();
     check.finish()?;
-    let (Some(from), Some(to), Some(zone)) = (from, to, zone) else {
-        return Err(ApiError::field("query", "incomplete"));
-    };
+    let (from, to, zone, granularity) = span.complete()?;
     let query = ReportQuery {
         report,
         from,
@@ -262,6 +265,7 @@ pub async fn answer(
         agents,
         channels,
         directions,
+        hours,
     };
     let answer = store.report(scope, query).await?;
     let data = answer
@@ -295,8 +299,94 @@ pub async fn answer(
     })
 }
 
+/// The interval, zone and granularity every report takes, as checked.
+pub(crate) struct Span {
+    from: Option<Instant>,
+    to: Option<Instant>,
+    zone: Option<Zone>,
+    granularity: Option<Granularity>,
+}
+
+impl Span {
+    /// Checks `from`, `to`, `timezone` and `granularity`, in that order.
+    pub(crate) fn check(
+        check: &mut Checker,
+        scope: &cxhub_store::TenantScope,
+        [from, to, timezone, granularity]: [&Option<String>; 4],
+    ) -> Span {
+        let (start, end) = check.range(from.as_deref(), to.as_deref());
+        for (field, value) in [("from", from), ("to", to)] {
+            if value.is_none() {
+                check.reject(field, "is required");
+            }
+        }
+        let zone = zone_param(check, scope, timezone.as_deref());
+        let granularity = check
+            .present("granularity", granularity.as_deref())
+            .and_then(|it| {
+                Granularity::parse(it)
+                    .map_err(|reason| check.reject("granularity", reason))
+                    .ok()
+            });
+        if let (Some(from), Some(to)) = (start, end)
+            && to <= from
+        {
+            check.reject("to", "must be after `from`");
+        }
+        Span {
+            from: start,
+            to: end,
+            zone,
+            granularity,
+        }
+    }
+
+    /// The checked values, once the checker found no error.
+    pub(crate) fn complete(
+        self,
+    ) -> Result<(Instant, Instant, Zone, Option<Granularity>), ApiError> {
+        match (self.from, self.to, self.zone) {
+            (Some(from), Some(to), Some(zone)) => Ok((from, to, zone, self.granularity)),
+            _ => Err(ApiError::field("query", "incomplete")),
+        }
+    }
+}
+
+/// The `metrics` parameter: names of `report`'s metrics in the dictionary.
+pub(crate) fn metrics_param(
+    check: &mut Checker,
+    report: &str,
+    value: Option<&str>,
+) -> Vec<&'static str> {
+    let known: Vec<&'static str> = METRICS
+        .iter()
+        .filter(|it| it.report == report)
+        .map(|it| it.name)
+        .collect();
+    check.list(
+        "metrics",
+        value,
+        |it| known.iter().find(|name| **name == it).copied(),
+        "the metrics of GET /v1/analytics/metrics for this report",
+    )
+}
+
+/// The `timezone` parameter's zone, or the tenant's when it is absent.
+pub(crate) fn zone_param(
+    check: &mut Checker,
+    scope: &cxhub_store::TenantScope,
+    timezone: Option<&str>,
+) -> Option<Zone> {
+    match check.present("timezone", timezone) {
+        None => Some(scope.zone.clone()),
+        Some(name) => Zone::parse(name)
+            .map_err(|reason| check.reject("timezone", reason))
+            .ok(),
+    }
+}
+
 /// The query string with the values of a repeated filter joined into one comma list.
-fn join_repeats(query: &str) -> String {
+pub(crate) fn join_repeats(query: &str) -> String {
     const REPEATABLE: [&str; 4] = ["queue", "agent", "channel", "direction"];
     let mut joined: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut out = form_urlencoded::Serializer::new(String::new());

@@ -60,6 +60,7 @@ pub async fn list_presence(
         to,
         user_id,
         statuses,
+        ..PresenceFilter::default()
     };
     let page = state
         .store

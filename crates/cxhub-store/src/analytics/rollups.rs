@@ -192,3 +192,75 @@ pub(crate) fn histograms(
         .map(|(key, bins)| (key, Histogram::from_bins(bins)))
         .collect()
 }
+
+/// Which agent-time rows to read (`presence_rollup`): buckets in `[from, to)`, and the users.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PresenceScan {
+    pub from: i64,
+    pub to: i64,
+    pub users: Vec<String>,
+}
+
+impl PresenceScan {
+    pub(crate) fn conditions(&self, cond: &mut impl Conditions) {
+        cond.and("bucket >= ?", vec![Cell::Int(self.from)]);
+        cond.and("bucket < ?", vec![Cell::Int(self.to)]);
+        cond.and_in("user_id", self.users.clone());
+        cond.and("millis <> 0", vec![]);
+    }
+}
+
+/// The `presence_rollup` columns, in the order [`read_presence`] reads them.
+pub(crate) const PRESENCE_COLUMNS: &str = "bucket, user_id, status, reason, millis";
+
+/// One bucket's time of one user in one status and reason ('' for none).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct PresenceTime {
+    pub bucket: i64,
+    pub user: String,
+    pub status: String,
+    pub reason: String,
+    pub millis: i64,
+}
+
+pub(crate) fn read_presence<'a>(cols: &mut impl Columns<'a>) -> StoreResult<PresenceTime> {
+    Ok(PresenceTime {
+        bucket: cols.required_int()?,
+        user: cols.required_text()?,
+        status: cols.required_text()?,
+        reason: cols.required_text()?,
+        millis: cols.required_int()?,
+    })
+}
+
+/// Inbound calls in a queue now, not answered and not ended, per queue ('' for none):
+/// how many, and when the longest waiting one was queued. Parameters: tenant, now.
+pub(crate) fn waiting_sql(placeholder: impl Fn(usize) -> String) -> String {
+    format!(
+        "select coalesce(queue_id, ''), count(*), min(queued_at) from interaction \
+         where tenant_pk = {} and ended_at is null and deleted_at is null \
+           and channel = 'voice' and direction = 'inbound' and answered_at is null \
+           and queued_at is not null and queued_at <= {} \
+         group by 1",
+        placeholder(1),
+        placeholder(2)
+    )
+}
+
+/// One queue's waiting calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Waiting {
+    pub queue: String,
+    pub calls: u64,
+    pub oldest_queued_at: i64,
+}
+
+pub(crate) fn read_waiting<'a>(cols: &mut impl Columns<'a>) -> StoreResult<Waiting> {
+    let queue = cols.required_text()?;
+    let calls = cols.required_int()?;
+    Ok(Waiting {
+        queue,
+        calls: u64::try_from(calls).map_err(|_| corrupt(format!("waiting count {calls}")))?,
+        oldest_queued_at: cols.required_int()?,
+    })
+}

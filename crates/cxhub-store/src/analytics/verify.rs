@@ -8,14 +8,16 @@ use cxhub_model::interaction::Interaction;
 use cxhub_model::time::Instant;
 
 use super::SCAN_PAGE;
-use super::rollups::{RollupKey, RollupScan, RollupTotals};
-use crate::query::{InteractionFilter, PageRequest};
+use super::rollups::{PresenceScan, RollupKey, RollupScan, RollupTotals};
+use crate::query::{InteractionFilter, PageRequest, PresenceFilter};
 use crate::{Store, StoreResult, TenantScope};
+use cxhub_analytics::agents::split;
 
 /// What a verification found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Verification {
-    /// Records read, and rollup rows (both levels) compared.
+    /// Records and presence changes read, and rollup rows (both levels, and agent time)
+    /// compared.
     pub records: u64,
     pub rows: u64,
     /// One line per row that differs from the recomputation; empty when all agree.
@@ -92,7 +94,68 @@ impl Store {
                 ));
             }
         }
+        self.verify_presence_rollup(scope, &mut out).await?;
         Ok(out)
+    }
+
+    /// Agent time: every closed presence interval split at bucket edges, against
+    /// `presence_rollup`.
+    async fn verify_presence_rollup(
+        &self,
+        scope: &TenantScope,
+        out: &mut Verification,
+    ) -> StoreResult<()> {
+        let mut want: BTreeMap<(i64, String, String, String), i64> = BTreeMap::new();
+        let mut after = None;
+        loop {
+            let page = self
+                .list_presence(
+                    scope,
+                    PresenceFilter::default(),
+                    PageRequest::after(after, SCAN_PAGE),
+                )
+                .await?;
+            for it in &page.items {
+                out.records += 1;
+                let Some(end) = it.ended_at else { continue };
+                let reason = it.reason.clone().unwrap_or_default();
+                for (bucket, millis) in split(it.at.as_millis().max(0), end.as_millis()) {
+                    let key = (
+                        bucket,
+                        it.user_id.as_str().to_owned(),
+                        it.new_status.as_str().to_owned(),
+                        reason.clone(),
+                    );
+                    *want.entry(key).or_default() += millis;
+                }
+            }
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        let scan = PresenceScan {
+            from: 0,
+            to: i64::MAX,
+            users: Vec::new(),
+        };
+        for row in self.presence_rollup_rows(scope, scan).await? {
+            out.rows += 1;
+            let key = (row.bucket, row.user, row.status, row.reason);
+            let expected = want.remove(&key).unwrap_or(0);
+            if row.millis != expected {
+                out.differences.push(format!(
+                    "presence {key:?}: rollup {} ms, changes {expected} ms",
+                    row.millis
+                ));
+            }
+        }
+        for (key, expected) in want {
+            out.differences.push(format!(
+                "presence {key:?}: no rollup row, changes {expected} ms"
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -221,11 +221,13 @@ fn upsert_user(conn: &Connection, tenant_pk: i64, user: &User) -> StoreResult<()
 fn upsert_queue(conn: &Connection, tenant_pk: i64, queue: &Queue) -> StoreResult<()> {
     conn.prepare_cached(
         "insert into queue (tenant_pk, id, name, sla_answer_secs, sla_target_pct, sla_first_response_secs,
-         sla_resolution_secs, short_abandon_secs, created_at, updated_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         sla_resolution_secs, short_abandon_secs, created_at, updated_at, business_hours)
+         values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          on conflict (tenant_pk, id) do update set name = excluded.name, sla_answer_secs = excluded.sla_answer_secs,
          sla_target_pct = excluded.sla_target_pct, sla_first_response_secs = excluded.sla_first_response_secs,
          sla_resolution_secs = excluded.sla_resolution_secs, short_abandon_secs = excluded.short_abandon_secs,
-         created_at = coalesce(excluded.created_at, queue.created_at), updated_at = excluded.updated_at",
+         created_at = coalesce(excluded.created_at, queue.created_at), updated_at = excluded.updated_at,
+         business_hours = excluded.business_hours",
     )?
     .execute(params![
         tenant_pk,
@@ -238,6 +240,7 @@ fn upsert_queue(conn: &Connection, tenant_pk: i64, queue: &Queue) -> StoreResult
         queue.short_abandon_secs,
         ms(queue.created_at),
         ms(queue.updated_at),
+        queue.business_hours.as_ref().map(crate::hours::to_text),
     ])?;
     Ok(())
 }
@@ -351,7 +354,7 @@ pub(crate) fn ensure_status(
 pub(crate) fn queue(conn: &Connection, tenant_pk: i64, id: &Key) -> StoreResult<Option<Queue>> {
     let mut stmt = conn.prepare_cached(
         "select id, name, sla_answer_secs, sla_target_pct, sla_first_response_secs, sla_resolution_secs,
-         short_abandon_secs, created_at, updated_at from queue where tenant_pk = ?1 and id = ?2",
+         short_abandon_secs, created_at, updated_at, business_hours from queue where tenant_pk = ?1 and id = ?2",
     )?;
     let mut rows = stmt.query(params![tenant_pk, id.as_str()])?;
     let Some(row) = rows.next()? else {

@@ -139,6 +139,19 @@ fn full_batch() -> DirectoryBatch {
             sla_first_response_secs: Some(60),
             sla_resolution_secs: Some(86_400),
             short_abandon_secs: Some(5),
+            business_hours: Some(cxhub_model::directory::BusinessHours {
+                zone: cxhub_model::time::Zone::parse("Europe/Paris").unwrap(),
+                weekly: [
+                    vec![(540, 1020)],
+                    vec![(540, 720), (780, 1020)],
+                    vec![(0, 1440)],
+                    Vec::new(),
+                    vec![(540, 1020)],
+                    vec![(600, 615)],
+                    Vec::new(),
+                ],
+                holidays: vec![jiff::civil::date(2026, 12, 25)],
+            }),
             created_at: at(1_000),
             updated_at: at(2_000),
             ..Queue::stub(key("sales"))

@@ -80,6 +80,7 @@ macro_rules! tenants {
     }};
 }
 
+mod agent_time;
 mod directory;
 mod events;
 mod interactions;

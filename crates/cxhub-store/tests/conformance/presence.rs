@@ -120,6 +120,7 @@ async fn presence_changes_upsert_by_version_and_list_by_time() {
             to: Instant::from_millis(40_000),
             user_id: Some(key("ann")),
             statuses: vec![key("break"), key("meeting")],
+            ..PresenceFilter::default()
         };
         let page = store
             .list_presence(acme, filter.clone(), PageRequest::after(None, 10))

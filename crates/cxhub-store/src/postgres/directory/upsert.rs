@@ -52,9 +52,9 @@ const USER: Upsert = Upsert {
 
 const QUEUE: Upsert = Upsert {
     head: "insert into queue as q (tenant_pk, id, name, sla_answer_secs, sla_target_pct, sla_first_response_secs,
-           sla_resolution_secs, short_abandon_secs, created_at, updated_at)",
+           sla_resolution_secs, short_abandon_secs, created_at, updated_at, business_hours)",
     conflict: "on conflict (tenant_pk, id) do update set name = excluded.name,
-           sla_answer_secs = excluded.sla_answer_secs, sla_target_pct = excluded.sla_target_pct,
+           business_hours = excluded.business_hours, sla_answer_secs = excluded.sla_answer_secs, sla_target_pct = excluded.sla_target_pct,
            sla_first_response_secs = excluded.sla_first_response_secs,
            sla_resolution_secs = excluded.sla_resolution_secs, short_abandon_secs = excluded.short_abandon_secs,
            created_at = coalesce(excluded.created_at, q.created_at), updated_at = excluded.updated_at",
@@ -146,6 +146,9 @@ pub(in crate::postgres) async fn batch(
                 int(it.short_abandon_secs),
                 ms(it.created_at),
                 ms(it.updated_at),
+                it.business_hours
+                    .as_ref()
+                    .map_or(Cell::Null, |it| Cell::Text(crate::hours::to_text(it))),
             ],
         )
     });
