@@ -12,6 +12,7 @@
 //!
 //! The server runs as a child process (this binary, `serve`), so its memory is its own.
 
+mod analytics;
 mod client;
 mod dataset;
 mod postgres;
@@ -168,7 +169,22 @@ async fn run(args: &Args) -> anyhow::Result<()> {
         }
     }
     report.peak_rss_kib = server.peak_rss_kib();
+
+    // Analytics: reports over HTTP beside a full scan; then what the rollups cost ingest.
+    let store = Store::open(db.to_str().context("a UTF-8 path")?).await?;
+    let reports =
+        analytics::reports(&server.base, &read_token, &store, &bench, &dataset, 100).await?;
+    drop(store);
     server.stop();
+    report.notes.push(reports);
+    let upkeep = analytics::upkeep(
+        &dir,
+        &dataset,
+        args.calls.min(200_000),
+        args.events.min(50_000),
+    )
+    .await?;
+    report.notes.push(upkeep);
 
     let text = report.markdown();
     println!("{text}");

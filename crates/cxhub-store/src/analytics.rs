@@ -12,11 +12,12 @@ use cxhub_model::interaction::{Channel, Direction, Interaction};
 use cxhub_model::time::{Instant, Zone};
 
 use crate::query::{InteractionFilter, PageRequest};
-use rollups::{RollupKey, RollupScan};
+use rollups::{RollupKey, RollupScan, RollupTotals};
 
 mod agents;
 mod realtime;
 pub(crate) mod rollups;
+pub(crate) mod spans;
 mod verify;
 
 use crate::{DirectoryKeys, Store, StoreError, StoreResult, TenantScope};
@@ -283,13 +284,23 @@ impl Store {
                 .map(|it| it.as_str().to_owned())
                 .collect(),
         };
+        if calendars.is_empty() && spans::worth_keeping(buckets) {
+            let rows = self.span_rows(scope, &scan, buckets).await?;
+            let mut sums = Sums::default();
+            for (index, key, totals) in rows {
+                if scan.keeps(&key) {
+                    sums.add_rollup(query, index, &key, totals);
+                }
+            }
+            return Ok(Some(sums));
+        }
         let mut waits = if query.report == Report::Calls && scan.keeps_inbound_calls() {
             rollups::histograms(self.rollup_waits(scope, scan.clone()).await?)
         } else {
             HashMap::new()
         };
         let mut sums = Sums::default();
-        for (key, totals) in self.rollup_rows(scope, scan).await? {
+        for (key, mut totals) in self.rollup_rows(scope, scan).await? {
             if totals.records == 0 {
                 continue;
             }
@@ -304,19 +315,10 @@ impl Store {
             let Some(index) = bucket_of(buckets, Instant::clamped(key.bucket)) else {
                 continue;
             };
-            let group: Vec<Option<String>> =
-                query.group_by.iter().map(|dim| dim.of_key(&key)).collect();
-            let part = match query.report {
-                Report::Calls => {
-                    let mut calls = totals.calls;
-                    if let Some(waits) = waits.remove(&key) {
-                        calls.answered_waits = waits;
-                    }
-                    Totals::Calls(calls)
-                }
-                Report::Interactions => Totals::Interactions(totals.conversations),
-            };
-            sums.add(index, group, part);
+            if let Some(waits) = waits.remove(&key) {
+                totals.calls.answered_waits = waits;
+            }
+            sums.add_rollup(query, index, &key, totals);
         }
         Ok(Some(sums))
     }
@@ -437,6 +439,22 @@ struct Sums {
 }
 
 impl Sums {
+    /// Adds a rollup row (its waits attached) to bucket `index`, in its group.
+    fn add_rollup(
+        &mut self,
+        query: &ReportQuery,
+        index: usize,
+        key: &RollupKey,
+        totals: RollupTotals,
+    ) {
+        let group: Vec<Option<String>> = query.group_by.iter().map(|dim| dim.of_key(key)).collect();
+        let part = match query.report {
+            Report::Calls => Totals::Calls(totals.calls),
+            Report::Interactions => Totals::Interactions(totals.conversations),
+        };
+        self.add(index, group, part);
+    }
+
     fn add(&mut self, bucket: usize, group: Vec<Option<String>>, part: Totals) {
         if !self.groups.contains(&group) {
             self.groups.insert(group.clone());

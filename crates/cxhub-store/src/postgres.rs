@@ -45,6 +45,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
         7,
         include_str!("postgres/migrations/0007_agent_time_and_hours.sql"),
     ),
+    (8, include_str!("postgres/migrations/0008_rollup_spans.sql")),
 ];
 
 /// Any constant shared by every cxhub server: the advisory lock migrations hold.

@@ -50,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sqlite/migrations/0007_record_numbers.sql"),
     include_str!("sqlite/migrations/0008_rollups.sql"),
     include_str!("sqlite/migrations/0009_agent_time_and_hours.sql"),
+    include_str!("sqlite/migrations/0010_rollup_spans.sql"),
 ];
 
 #[derive(Clone)]

@@ -24,6 +24,8 @@ macro_rules! backend {
     };
 }
 
+mod analytics;
+
 /// The store, over one of its backends. Chosen once at start-up by [`Store::open`].
 ///
 /// An enum rather than a trait object: the set of backends is closed, dispatch is a
@@ -207,43 +209,6 @@ impl Store {
         page: PageRequest,
     ) -> StoreResult<Page<PresenceChange>> {
         backend!(self, store => store.list_presence(scope.pk, filter, page).await)
-    }
-
-    pub(crate) async fn rollup_rows(
-        &self,
-        scope: &TenantScope,
-        scan: crate::analytics::rollups::RollupScan,
-    ) -> StoreResult<
-        Vec<(
-            crate::analytics::rollups::RollupKey,
-            crate::analytics::rollups::RollupTotals,
-        )>,
-    > {
-        backend!(self, store => store.rollup_rows(scope.pk, scan).await)
-    }
-
-    pub(crate) async fn rollup_waits(
-        &self,
-        scope: &TenantScope,
-        scan: crate::analytics::rollups::RollupScan,
-    ) -> StoreResult<Vec<crate::analytics::rollups::WaitCount>> {
-        backend!(self, store => store.rollup_waits(scope.pk, scan).await)
-    }
-
-    pub(crate) async fn presence_rollup_rows(
-        &self,
-        scope: &TenantScope,
-        scan: crate::analytics::rollups::PresenceScan,
-    ) -> StoreResult<Vec<crate::analytics::rollups::PresenceTime>> {
-        backend!(self, store => store.presence_rollup_rows(scope.pk, scan).await)
-    }
-
-    pub(crate) async fn waiting_calls(
-        &self,
-        scope: &TenantScope,
-        now: i64,
-    ) -> StoreResult<Vec<crate::analytics::rollups::Waiting>> {
-        backend!(self, store => store.waiting_calls(scope.pk, now).await)
     }
 
     pub async fn count_presence(

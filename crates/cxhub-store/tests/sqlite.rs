@@ -98,7 +98,7 @@ async fn records_survive_a_reopen_and_migrations_run_once() {
         .unwrap();
     assert_eq!(
         (version, mode.as_str()),
-        (9, "wal"),
+        (10, "wal"),
         "every migration, once"
     );
 }

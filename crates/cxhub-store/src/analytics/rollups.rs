@@ -47,6 +47,17 @@ impl RollupScan {
         cond.and("n <> 0", vec![]);
     }
 
+    /// Whether a row of this level passes the filters (as [`Self::conditions`] says in SQL).
+    pub(crate) fn keeps(&self, key: &RollupKey) -> bool {
+        let keeps = |wanted: &[String], value: &str| {
+            wanted.is_empty() || wanted.iter().any(|it| it == value)
+        };
+        keeps(&self.queues, &key.queue)
+            && keeps(&self.agents, &key.agent)
+            && keeps(&self.channels, &key.channel)
+            && keeps(&self.directions, &key.direction)
+    }
+
     /// Whether inbound voice calls pass the channel and direction filters.
     pub(crate) fn keeps_inbound_calls(&self) -> bool {
         let keeps = |wanted: &[String], value: &str| {
@@ -83,6 +94,14 @@ pub(crate) struct RollupTotals {
     pub records: u64,
     pub calls: CallTotals,
     pub conversations: ConversationTotals,
+}
+
+impl RollupTotals {
+    pub(crate) fn add(&mut self, other: &RollupTotals) {
+        self.records += other.records;
+        self.calls.add(&other.calls);
+        self.conversations.add(&other.conversations);
+    }
 }
 
 pub(crate) fn read_row<'a>(cols: &mut impl Columns<'a>) -> StoreResult<(RollupKey, RollupTotals)> {

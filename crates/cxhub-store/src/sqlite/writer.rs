@@ -242,7 +242,9 @@ fn run_group(ctx: &mut WriteCtx, group: Vec<Job>) {
         }
         answers.push(done.answer);
     }
-    let commit = ctx.conn.execute_batch("commit");
+    // The rollups' pending contributions, added up once for the whole group.
+    let commit =
+        super::rollups::flush_pending(&ctx.conn).and_then(|()| ctx.conn.execute_batch("commit"));
     if commit.is_err() {
         ctx.forget();
         let _ = ctx.conn.execute_batch("rollback");

@@ -347,8 +347,14 @@ async fn story(store: Store, backend: &str, seed: u64) {
                 .unwrap();
         }
         verified(&store, &scope, &context(&format!("step {step}"))).await;
+        if step % 3 == 2 {
+            // Spans kept now must be found stale after the writes that follow.
+            reports_agree(&store, &scope, &context(&format!("step {step}"))).await;
+        }
     }
     reports_agree(&store, &scope, &context("the end")).await;
+    // Again, from the spans the first asking kept.
+    reports_agree(&store, &scope, &context("the end, kept")).await;
     business_hours_off_the_grid(&store, &scope, &context("off the grid")).await;
     let found = store.verify_rollups(&scope).await.unwrap();
     assert_eq!(
