@@ -44,6 +44,10 @@ pub struct Args {
     /// Write the simulated records directly, skipping the events and their folds.
     #[arg(long)]
     bulk: bool,
+    /// Send the events of all the days in one random order, every tenth one twice, as a
+    /// network that reorders and retries would; the records must come out the same.
+    #[arg(long, conflicts_with = "bulk")]
+    shuffle: bool,
 }
 
 pub async fn run(store: &Store, args: Args) -> anyhow::Result<()> {
@@ -97,9 +101,10 @@ pub async fn run(store: &Store, args: Args) -> anyhow::Result<()> {
         let day = cxhub_sim::simulate_day(&config, &directory, day_index);
         let date = day.date.to_string();
         progress.set_message(date.clone());
-        match args.bulk {
-            true => totals.write(store, &scope, day).await?,
-            false => totals.send(store, &scope, day).await?,
+        match (args.bulk, args.shuffle) {
+            (true, _) => totals.write(store, &scope, day).await?,
+            (false, true) => totals.hold(store, &scope, day).await?,
+            (false, false) => totals.send(store, &scope, day).await?,
         }
         progress.inc(1);
         let last = day_index + 1 == args.days;
@@ -114,6 +119,9 @@ pub async fn run(store: &Store, args: Args) -> anyhow::Result<()> {
         }
     }
     progress.finish_and_clear();
+    if args.shuffle {
+        totals.send_shuffled(store, &scope, args.seed).await?;
+    }
     eprintln!(
         "simulated {} days from {start} for tenant {tenant_id}: {} calls, {} other interactions, {} presence changes, {} tickets{}",
         args.days,
@@ -121,9 +129,10 @@ pub async fn run(store: &Store, args: Args) -> anyhow::Result<()> {
         totals.digital,
         totals.presence,
         totals.tickets,
-        match args.bulk {
-            true => " (written directly)".to_owned(),
-            false => format!(", from {} events", totals.events),
+        match (args.bulk, args.shuffle) {
+            (true, _) => " (written directly)".to_owned(),
+            (false, true) => format!(", from {} events sent shuffled", totals.events),
+            (false, false) => format!(", from {} events", totals.events),
         }
     );
     Ok(())
@@ -161,6 +170,8 @@ struct Totals {
     digital: usize,
     presence: usize,
     tickets: usize,
+    /// Events kept to be sent shuffled at the end.
+    held: Vec<serde_json::Value>,
 }
 
 impl Totals {
@@ -181,26 +192,20 @@ impl Totals {
         self.count(&day);
         let events = cxhub_sim::events::day_events(&day);
         self.events += events.len();
-        let pipeline = Pipeline::new(store.clone());
-        for chunk in events.chunks(BATCH) {
-            let verdicts = pipeline
-                .ingest(scope, chunk.iter().cloned().map(Ok).collect())
-                .await?;
-            let refused = verdicts
-                .iter()
-                .zip(chunk)
-                .find_map(|(verdict, value)| match verdict {
-                    Verdict::Rejected(errors) => Some((value, errors)),
-                    _ => None,
-                });
-            if let Some((value, errors)) = refused {
-                anyhow::bail!("the simulator made an unreadable event {value}: {errors:?}");
-            }
-        }
+        send_events(store, scope, &events).await?;
         store.upsert_tickets(scope, day.tickets).await?;
         Ok(())
     }
 
+    /// Keeps the day's events for [`Totals::send_shuffled`]; writes its tickets.
+    async fn hold(&mut self, store: &Store, scope: &TenantScope, day: Day) -> anyhow::Result<()> {
+        self.count(&day);
+        self.held.extend(cxhub_sim::events::day_events(&day));
+        store.upsert_tickets(scope, day.tickets).await?;
+        Ok(())
+    }
+
+    /// Writes the day's records directly.
     async fn write(&mut self, store: &Store, scope: &TenantScope, day: Day) -> anyhow::Result<()> {
         self.count(&day);
         let mut interactions = day.interactions;
@@ -213,4 +218,46 @@ impl Totals {
         store.upsert_tickets(scope, day.tickets).await?;
         Ok(())
     }
+
+    /// Sends every held event in one random order, every tenth one twice.
+    async fn send_shuffled(
+        &mut self,
+        store: &Store,
+        scope: &TenantScope,
+        seed: u64,
+    ) -> anyhow::Result<()> {
+        use rand::SeedableRng;
+        use rand::seq::SliceRandom;
+        let mut events = std::mem::take(&mut self.held);
+        let again: Vec<serde_json::Value> = events.iter().step_by(10).cloned().collect();
+        events.extend(again);
+        events.shuffle(&mut rand::rngs::StdRng::seed_from_u64(seed));
+        self.events += events.len();
+        send_events(store, scope, &events).await
+    }
+}
+
+/// Sends events through the event path in batches; every one must be readable.
+async fn send_events(
+    store: &Store,
+    scope: &TenantScope,
+    events: &[serde_json::Value],
+) -> anyhow::Result<()> {
+    let pipeline = Pipeline::new(store.clone());
+    for chunk in events.chunks(BATCH) {
+        let verdicts = pipeline
+            .ingest(scope, chunk.iter().cloned().map(Ok).collect())
+            .await?;
+        let refused = verdicts
+            .iter()
+            .zip(chunk)
+            .find_map(|(verdict, value)| match verdict {
+                Verdict::Rejected(errors) => Some((value, errors)),
+                _ => None,
+            });
+        if let Some((value, errors)) = refused {
+            anyhow::bail!("the simulator made an unreadable event {value}: {errors:?}");
+        }
+    }
+    Ok(())
 }
