@@ -164,6 +164,27 @@ async fn verify_finds_a_rollup_that_differs_from_the_records() {
     let found = store.verify_rollups(&scope).await.unwrap();
     assert_eq!(found.differences.len(), 1, "{found:?}");
     assert!(found.differences[0].starts_with("presence"), "{found:?}");
+
+    // A kept span (a day's bucket, summed when first asked for) edited by hand.
+    let day = cxhub_store::analytics::ReportQuery {
+        report: cxhub_store::analytics::Report::Calls,
+        from: Instant::from_secs(1_789_948_800).unwrap(),
+        to: Instant::from_secs(1_790_035_200).unwrap(),
+        zone: Zone::utc(),
+        granularity: None,
+        group_by: Vec::new(),
+        queues: Vec::new(),
+        agents: Vec::new(),
+        channels: Vec::new(),
+        directions: Vec::new(),
+        hours: cxhub_analytics::Hours::All,
+    };
+    let first = store.report(&scope, day.clone()).await.unwrap();
+    assert_eq!(store.report(&scope, day).await.unwrap(), first);
+    conn.execute("update rollup_span_row set abandoned = abandoned + 1", [])
+        .unwrap();
+    let found = store.verify_rollups(&scope).await.unwrap();
+    assert!(found.differences.iter().any(|it| it.starts_with("span level 0")), "{found:?}");
 }
 
 #[tokio::test]

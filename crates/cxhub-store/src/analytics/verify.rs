@@ -95,6 +95,9 @@ impl Store {
             }
         }
         self.verify_presence_rollup(scope, &mut out).await?;
+        let (spans, differences) = self.verify_spans(scope).await?;
+        out.rows += spans;
+        out.differences.extend(differences);
         Ok(out)
     }
 
