@@ -184,7 +184,13 @@ async fn verify_finds_a_rollup_that_differs_from_the_records() {
     conn.execute("update rollup_span_row set abandoned = abandoned + 1", [])
         .unwrap();
     let found = store.verify_rollups(&scope).await.unwrap();
-    assert!(found.differences.iter().any(|it| it.starts_with("span level 0")), "{found:?}");
+    assert!(
+        found
+            .differences
+            .iter()
+            .any(|it| it.starts_with("span level 0")),
+        "{found:?}"
+    );
 }
 
 #[tokio::test]
